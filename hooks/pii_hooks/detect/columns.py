@@ -1,0 +1,228 @@
+"""Column evidence: headers and values of one table, judged together.
+
+A header alone never decides: it raises the weight of values that validate
+(a bare 9-digit number is an SSN only under an SSN header) and a column whose
+values contradict it (product names under ``Name``) is not personal.
+"""
+from __future__ import annotations
+
+import datetime as dt
+import re
+from collections import Counter
+from collections.abc import Iterable
+from typing import NamedTuple
+
+from pii_hooks.detect.headers import HeaderMatch, classify_header
+from pii_hooks.detect.names import looks_like_name
+from pii_hooks.detect.values import ValueContext, classify_value, find_in_text
+from pii_hooks.mask import mask_value
+from pii_hooks.models import Batch, ColumnEvidence, Table, TableEvidence
+
+#: Categories whose validated values are identifiers on their own.
+IDENTIFIERS = frozenset({'ssn', 'itin', 'a_number', 'passport', 'drivers_license', 'national_id',
+                         'tax_id', 'credit_card', 'iban', 'bank_account', 'secret'})
+#: Categories judged from the header and the presence of values (no value pattern).
+ATTRIBUTES = frozenset({'nationality', 'immigration_status', 'ethnicity', 'religion', 'health',
+                        'gender', 'sexual_orientation', 'criminal_record', 'street_address',
+                        'postal_code', 'username', 'drivers_license', 'passport', 'tax_id',
+                        'bank_account', 'national_id'})
+#: Values that are already masked: 'XXX-XX-XXXX', '***-**-1234', '[REDACTED]'.
+_MASKED = re.compile(r'^(?:[xX*#•]+[\s\-./]*)+\d{0,4}$|^\[?(?:redacted|withheld|masked|n/?a)\]?$',
+                     re.IGNORECASE)
+_NAME_SAMPLE = 400          # names checked per column per batch: enough to judge a share
+_EXAMPLES = 3
+_FREE_TEXT = 120            # values longer than this are searched, not matched whole
+_DATE_FORMATS = ('%Y-%m-%d', '%m/%d/%Y', '%d/%m/%Y', '%d.%m.%Y', '%Y/%m/%d', '%m-%d-%Y',
+                 '%d-%m-%Y', '%Y%m%d', '%m/%d/%y', '%d %b %Y', '%b %d, %Y', '%B %d, %Y')
+CONCLUSIVE = 10             # validated identifiers in one column: no need to read further
+
+
+class _Hits:
+    __slots__ = ('count', 'examples', 'first_row', 'last_row', 'signals', 'rows_hidden')
+
+    def __init__(self) -> None:
+        self.count = 0
+        self.first_row = 0
+        self.last_row = 0
+        self.examples: list[str] = []
+        self.signals: Counter[str] = Counter()
+        self.rows_hidden = 0
+
+    def add(self, row: int, value: str, category: str, signal: str, hidden: bool) -> None:
+        self.count += 1
+        if not self.first_row:
+            self.first_row = row
+        self.last_row = row
+        if signal:
+            self.signals[signal] += 1
+        if hidden:
+            self.rows_hidden += 1
+        if len(self.examples) < _EXAMPLES:
+            masked = mask_value(value, category)
+            if masked not in self.examples:
+                self.examples.append(masked)
+
+
+class _Column:
+    def __init__(self, index: int, header: str, hidden: bool) -> None:
+        self.index = index
+        self.header = header
+        self.hidden = hidden
+        self.match: HeaderMatch | None = classify_header(header) if header else None
+        self.ctx = ValueContext(header_category=self.match.category if self.match else None)
+        self.nonempty = 0
+        self.hits: dict[str, _Hits] = {}
+        self.name_checked = 0
+        self.name_hits = _Hits()
+        self.masked = 0
+        self.dates = _Hits()
+        self.words = 0          # alphabetic values: a header-named attribute column holds them
+
+    def hit(self, category: str) -> _Hits:
+        found = self.hits.get(category)
+        if found is None:
+            found = self.hits[category] = _Hits()
+        return found
+
+    def feed(self, first_row: int, values: Iterable[str | None], hidden_rows: frozenset[int]) -> None:
+        checked_here = 0
+        want_dates = self.ctx.header_category == 'date_of_birth'
+        for offset, raw in enumerate(values):
+            if raw is None:
+                continue
+            value = raw.strip() if isinstance(raw, str) else str(raw)
+            if not value:
+                continue
+            self.nonempty += 1
+            row = first_row + offset
+            hidden = row in hidden_rows
+            if _MASKED.match(value):
+                self.masked += 1
+                continue
+            if len(value) > _FREE_TEXT:
+                for found, span in find_in_text(value, self.ctx):
+                    self.hit(found.category).add(row, span, found.category, found.signal, hidden)
+                continue
+            found_hit = classify_value(value, self.ctx)
+            if found_hit is not None:
+                self.hit(found_hit.category).add(row, value, found_hit.category, found_hit.signal,
+                                                 hidden)
+                continue
+            if want_dates and _parse_birth_date(value):
+                self.dates.add(row, value, 'date_of_birth', '', hidden)
+                continue
+            if value[:1].isalpha():
+                self.words += 1
+                if checked_here < _NAME_SAMPLE:
+                    checked_here += 1
+                    self.name_checked += 1
+                    if looks_like_name(value):
+                        self.name_hits.add(row, value, 'person_name', '', hidden)
+
+    def evidence(self, table_hidden: bool) -> list[ColumnEvidence]:
+        out: list[ColumnEvidence] = []
+        header_cat = self.match.category if self.match else None
+        for category, hits in self.hits.items():
+            share = hits.count / max(self.nonempty, 1)
+            agrees = header_cat == category
+            if not (agrees or share >= 0.5 or (hits.count >= 3 and share >= 0.1)
+                    or self.nonempty <= 2):
+                continue        # a stray match in a column of something else
+            out.append(self._make(category, 'validated', hits, table_hidden))
+        if self.dates.count:
+            out.append(self._make('date_of_birth', 'validated', self.dates, table_hidden))
+        names = self.name_hits
+        if self.name_checked and names.count:
+            share = names.count / self.name_checked
+            ambiguous_ok = header_cat == 'person_name'
+            if (share >= 0.6 and names.count >= 2) or (ambiguous_ok and share >= 0.3):
+                out.append(self._make('person_name', 'name-list', names, table_hidden,
+                                      count=round(self.words * share) or names.count))
+        if header_cat and not any(e.category == header_cat for e in out):
+            assert self.match is not None
+            if not (self.match.ambiguous and self.nonempty):
+                # an ambiguous header ('name') over values of something else says nothing
+                out.append(self._header_only(header_cat, table_hidden))
+        return out
+
+    def _header_only(self, category: str, table_hidden: bool) -> ColumnEvidence:
+        assert self.match is not None
+        if self.masked and self.masked * 2 >= self.nonempty:
+            basis, count = 'masked', 0
+        elif category == 'person_name' and not self.match.ambiguous and self.words * 2 > self.nonempty:
+            basis, count = 'header-values', self.words
+        elif category in ATTRIBUTES and self.nonempty and category not in IDENTIFIERS:
+            basis, count = 'header-values', self.nonempty
+        else:
+            basis, count = 'header', 0
+        return ColumnEvidence(
+            column=self.header, column_index=self.index, category=category, basis=basis,
+            count=count, nonempty=self.nonempty, first_row=0, last_row=0, examples=(),
+            hidden=self.hidden or table_hidden, header_category=category)
+
+    def _make(self, category: str, basis: str, hits: _Hits, table_hidden: bool,
+              count: int | None = None) -> ColumnEvidence:
+        return ColumnEvidence(
+            column=self.header, column_index=self.index, category=category, basis=basis,
+            count=hits.count if count is None else count, nonempty=self.nonempty,
+            first_row=hits.first_row, last_row=hits.last_row, examples=tuple(hits.examples),
+            hidden=self.hidden or table_hidden or (hits.rows_hidden * 2 > hits.count),
+            header_category=self.match.category if self.match else None,
+            notes=tuple(sorted(hits.signals.items())))
+
+    def conclusive(self) -> bool:
+        return any(cat in IDENTIFIERS and h.count >= CONCLUSIVE for cat, h in self.hits.items())
+
+
+def _parse_birth_date(value: str) -> bool:
+    text = value.strip()[:32]
+    if 'T' in text:
+        text = text.split('T', 1)[0]
+    elif ' ' in text and text[:4].isdigit():
+        text = text.split(' ', 1)[0]
+    for fmt in _DATE_FORMATS:
+        try:
+            day = dt.datetime.strptime(text, fmt).date()
+        except ValueError:
+            continue
+        age = (dt.date.today() - day).days / 365.25
+        return 0 <= age <= 120
+    return False
+
+
+def scan_table(table: Table, *, full_report: bool = False) -> TableEvidence:
+    """Read a table's batches once and return what each column holds."""
+    table_hidden = table.state not in ('visible', '')
+    columns: dict[int, _Column] = {}
+    rows = 0
+    complete = True
+
+    def column(i: int) -> _Column:
+        col = columns.get(i)
+        if col is None:
+            header = table.header[i] if i < len(table.header) else ''
+            col = columns[i] = _Column(i, header or '', i in table.hidden_columns)
+        return col
+
+    for i in range(len(table.header)):
+        column(i)
+    batch: Batch
+    for batch in table.batches:
+        height = 0
+        for i, values in enumerate(batch.columns):
+            column(i).feed(batch.first_row, values, table.hidden_rows)
+            height = max(height, len(values))
+        rows += height
+        if not full_report and any(c.conclusive() for c in columns.values()):
+            complete = False
+            break
+    evidence: list[ColumnEvidence] = []
+    profile: list[str] = []
+    for col in columns.values():
+        evidence.extend(col.evidence(table_hidden))
+        if col.match is not None and col.match.category == 'profile' and col.nonempty:
+            profile.append(col.header)
+    evidence = [e for e in evidence if e.category != 'profile']
+    return TableEvidence(part=table.part, state=table.state or 'visible', rows=rows,
+                         columns=tuple(evidence), profile_columns=tuple(profile),
+                         complete=complete)

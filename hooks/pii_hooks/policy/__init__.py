@@ -1,0 +1,1 @@
+"""Policy: evidence, configuration, allowlist and publish paths become decisions."""

@@ -1,0 +1,167 @@
+"""JSON, JSON Lines and YAML: nested documents become tables.
+
+Every list of objects becomes a table of records (its keys are the columns,
+nested keys joined with '.'); every other scalar joins a table of key paths,
+so ``contact.email`` in a site config is judged as an e-mail column.
+"""
+from __future__ import annotations
+
+import json
+import re
+from collections.abc import Iterator
+from typing import IO, Any
+
+from pii_hooks.models import Batch, Table
+from pii_hooks.readers import Limits, TableOrProblem, Unreadable
+from pii_hooks.readers.delimited import sniff_encoding
+
+_INDEX = re.compile(r'\[\d+\]')
+_MAX_TEXT_BYTES = 256 * 1024**2       # whole-document formats are parsed in memory
+
+
+class _Collector:
+    """Groups leaves by path into tables of records."""
+
+    def __init__(self, limits: Limits) -> None:
+        self.limits = limits
+        # table path -> (column path -> {row: value})
+        self.tables: dict[str, dict[str, dict[int, str]]] = {}
+        self.rows: dict[str, int] = {}
+
+    def add(self, table: str, row: int, column: str, value: str) -> None:
+        columns = self.tables.setdefault(table, {})
+        columns.setdefault(column, {})[row] = value
+        self.rows[table] = max(self.rows.get(table, 0), row)
+
+    def walk(self, node: Any, table: str, row: int, prefix: str, depth: int) -> None:
+        if depth > self.limits.max_nesting:
+            raise Unreadable(f'nesting deeper than {self.limits.max_nesting} levels '
+                             '(limit max_nesting)', 'flatten the document or raise '
+                             'limits.max_nesting', limit='max_nesting')
+        if isinstance(node, dict):
+            for key, value in node.items():
+                path = f'{prefix}.{key}' if prefix else str(key)
+                self.walk(value, table, row, path, depth + 1)
+        elif isinstance(node, list):
+            records = [item for item in node if isinstance(item, dict)]
+            if records and len(records) * 2 >= len(node):
+                sub = f'{table}.{prefix}' if prefix else table or '$'
+                sub = sub if sub.startswith('$') else '$.' + sub
+                base = self.rows.get(sub, 0)
+                for i, item in enumerate(node, start=1):
+                    self.walk(item, sub, base + i, '', depth + 1)
+            else:
+                for item in node:
+                    row = self.rows.get(table, 0) + 1 if not isinstance(item, (dict, list)) else row
+                    self.walk(item, table, row, prefix, depth + 1)
+        elif node is not None and not isinstance(node, bool):
+            self.add(table, row, prefix, str(node))
+
+    def result(self) -> Iterator[Table]:
+        for path, columns in self.tables.items():
+            header = tuple(columns)
+            height = self.rows[path]
+            data = [[col.get(r) for r in range(1, height + 1)] for col in columns.values()]
+            part = '' if path in ('', '$') else path
+            yield Table(part=part, state='visible', header=header,
+                        batches=[Batch(1, data)], header_row=0)
+
+
+def _load_text(stream: IO[bytes]) -> str:
+    data = stream.read(_MAX_TEXT_BYTES + 1)
+    if len(data) > _MAX_TEXT_BYTES:
+        raise Unreadable('document larger than 256 MiB (parsed whole)',
+                         'split it, or use JSON Lines', limit='max_file_bytes')
+    encoding = sniff_encoding(data[:65536])
+    try:
+        return data.decode(encoding)
+    except UnicodeDecodeError:
+        raise Unreadable(f'text is not valid {encoding}', 'save the file as UTF-8') from None
+
+
+def _looks_templated(text: str) -> bool:
+    return '{{' in text or '{%' in text
+
+
+def read_json(name: str, stream: IO[bytes], limits: Limits, depth: int = 0) -> Iterator[TableOrProblem]:
+    text = _load_text(stream)
+    if not text.strip():
+        return
+    try:
+        doc = json.loads(text)
+    except RecursionError:
+        raise Unreadable('JSON nested too deeply to parse', 'flatten the document',
+                         limit='max_nesting') from None
+    except ValueError as exc:
+        if _looks_templated(text):
+            # a Liquid / Jinja template named .json: judge its text, not its structure
+            yield from _template_table(text)
+            return
+        raise Unreadable(f'invalid JSON ({str(exc).split(":")[0][:60]})',
+                         'fix the file, or exclude it if it is not data') from None
+    collector = _Collector(limits)
+    try:
+        collector.walk(doc, '', 1, '', 0)
+    except RecursionError:
+        raise Unreadable('JSON nested too deeply to read', 'flatten the document',
+                         limit='max_nesting') from None
+    yield from collector.result()
+
+
+def _template_table(text: str) -> Iterator[Table]:
+    lines = [ln.strip() for ln in text.splitlines() if ln.strip()]
+    yield Table(part='template text', state='visible', header=('',),
+                batches=[Batch(1, [lines])], header_row=0)
+
+
+def read_jsonl(name: str, stream: IO[bytes], limits: Limits, depth: int = 0) -> Iterator[TableOrProblem]:
+    head = stream.read(65536)
+    encoding = sniff_encoding(head)
+    stream.seek(0)
+    collector = _Collector(limits)
+    import io
+    text = io.TextIOWrapper(stream, encoding=encoding, errors='strict')
+    try:
+        for number, line in enumerate(text, start=1):
+            if not line.strip():
+                continue
+            try:
+                doc = json.loads(line)
+            except ValueError:
+                raise Unreadable(f'line {number} is not valid JSON',
+                                 'fix the line or exclude the file') from None
+            collector.walk(doc, '$', number, '', 0)
+            if number > limits.max_rows:
+                raise Unreadable(f'more than {limits.max_rows:,} lines (limit max_rows)',
+                                 'raise limits.max_rows', limit='max_rows')
+    except UnicodeDecodeError:
+        raise Unreadable(f'text is not valid {encoding}', 'save the file as UTF-8') from None
+    except RecursionError:
+        raise Unreadable('JSON nested too deeply to read', 'flatten the document',
+                         limit='max_nesting') from None
+    finally:
+        text.detach()
+    yield from collector.result()
+
+
+def read_yaml(name: str, stream: IO[bytes], limits: Limits, depth: int = 0) -> Iterator[TableOrProblem]:
+    import yaml
+    text = _load_text(stream)
+    if not text.strip():
+        return
+    loader = getattr(yaml, 'CSafeLoader', yaml.SafeLoader)
+    collector = _Collector(limits)
+    try:
+        for number, doc in enumerate(yaml.load_all(text, Loader=loader)):
+            collector.walk(doc, '' if number == 0 else f'document {number + 1}', 1, '', 0)
+    except yaml.YAMLError as exc:
+        if _looks_templated(text):
+            yield from _template_table(text)
+            return
+        mark = getattr(exc, 'problem_mark', None)
+        where = f' at line {mark.line + 1}' if mark is not None else ''
+        raise Unreadable(f'invalid YAML{where}', 'fix the file, or exclude it if it is not data') from None
+    except RecursionError:
+        raise Unreadable('YAML nested too deeply to read', 'flatten the document',
+                         limit='max_nesting') from None
+    yield from collector.result()
