@@ -1,0 +1,29 @@
+from __future__ import annotations
+
+import json
+from pathlib import Path
+
+import pytest
+
+from pii_hooks.cli import main
+from tests.conftest import PEOPLE_CSV, PEOPLE_RAW_VALUES, PRODUCTS_CSV
+
+
+def test_scan_blocks_people_and_masks(tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
+    (tmp_path / 'people.csv').write_text(PEOPLE_CSV)
+    assert main(['scan', str(tmp_path / 'people.csv')]) == 1
+    out = capsys.readouterr().out
+    assert 'BLOCKED' in out and '***-**-6789' in out
+    for raw in PEOPLE_RAW_VALUES:
+        assert raw not in out
+
+
+def test_scan_passes_products(tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
+    (tmp_path / 'products.csv').write_text(PRODUCTS_CSV)
+    assert main(['scan', '--format', 'json', str(tmp_path / 'products.csv')]) == 0
+    doc = json.loads(capsys.readouterr().out)
+    assert doc['findings'] == [] and doc['blocked'] is False
+
+
+def test_usage_error_exits_2(capsys: pytest.CaptureFixture[str]) -> None:
+    assert main(['scan', '--format', 'nope']) == 2
