@@ -77,6 +77,7 @@ class _Column:
         self.masked = 0
         self.dates = _Hits()
         self.words = 0          # alphabetic values: a header-named attribute column holds them
+        self.present = _Hits()  # values no detector claimed: what a header-named column holds
 
     def hit(self, category: str) -> _Hits:
         found = self.hits.get(category)
@@ -111,6 +112,7 @@ class _Column:
             if want_dates and _parse_birth_date(value):
                 self.dates.add(row, value, 'date_of_birth', '', hidden)
                 continue
+            self.present.add(row, value, self.ctx.header_category or '', '', hidden)
             if value[:1].isalpha():
                 self.words += 1
                 if checked_here < _NAME_SAMPLE:
@@ -132,12 +134,16 @@ class _Column:
         if self.dates.count:
             out.append(self._make('date_of_birth', 'validated', self.dates, table_hidden))
         names = self.name_hits
-        if self.name_checked and names.count:
-            share = names.count / self.name_checked
-            ambiguous_ok = header_cat == 'person_name'
-            if (share >= 0.6 and names.count >= 2) or (ambiguous_ok and share >= 0.3):
-                out.append(self._make('person_name', 'name-list', names, table_hidden,
-                                      count=round(self.words * share) or names.count))
+        share = names.count / self.name_checked if self.name_checked else 0.0
+        named = self.match is not None and header_cat == 'person_name'
+        if named and self.match is not None and not self.match.ambiguous and \
+                self.words * 2 > self.nonempty:
+            # 'Last Name' over words: every word counts, the name list only says how sure we are
+            out.append(self._make('person_name', 'name-list' if share >= 0.3 else 'header-values',
+                                  self.present, table_hidden, count=self.words))
+        elif names.count and ((share >= 0.6 and names.count >= 2) or (named and share >= 0.3)):
+            out.append(self._make('person_name', 'name-list', names, table_hidden,
+                                  count=round(self.words * share) or names.count))
         if header_cat and not any(e.category == header_cat for e in out):
             assert self.match is not None
             if not (self.match.ambiguous and self.nonempty):
@@ -155,6 +161,8 @@ class _Column:
             basis, count = 'header-values', self.nonempty
         else:
             basis, count = 'header', 0
+        if basis == 'header-values':
+            return self._make(category, basis, self.present, table_hidden, count=count)
         return ColumnEvidence(
             column=self.header, column_index=self.index, category=category, basis=basis,
             count=count, nonempty=self.nonempty, first_row=0, last_row=0, examples=(),

@@ -90,6 +90,10 @@ def judge_table(table: TableEvidence, headers_only: bool = False) -> list[_Verdi
     emails = sum(c.count for c in personal if c.category == 'email')
     mobiles = sum(_signal(c, 'mobile') for c in personal if c.category == 'phone')
     private_contact = (emails and webmail * 3 >= emails and webmail >= 2) or mobiles >= 2
+    harms = sorted({c.category for c in personal
+                    if c.category in IDENTIFIERS | SPECIAL | {'date_of_birth'}
+                    and (c.category != 'secret')
+                    and (c.category in IDENTIFIERS or has_person)})
     for col in cols:
         cat = col.category
         if not _personal(col):
@@ -117,6 +121,10 @@ def judge_table(table: TableEvidence, headers_only: bool = False) -> list[_Verdi
         elif cat in SPECIAL and has_person:
             verdicts.append(_Verdict(col, BLOCK, 'sensitive-record',
                                      f'{label(cat)} beside people is special-category data'))
+        elif cat in PERSON and harms:
+            verdicts.append(_Verdict(col, BLOCK, 'sensitive-record',
+                                     f'{label(cat)} in the same records as '
+                                     f'{", ".join(label(h) for h in harms[:3])}'))
         elif cat == 'street_address' and has_person and not profile:
             verdicts.append(_Verdict(col, BLOCK, 'home-address',
                                      'street addresses beside people, with no public-profile '
