@@ -14,6 +14,7 @@ from typing import NamedTuple
 from xml.etree.ElementTree import ParseError
 
 from pii_hooks.detect.columns import scan_table
+from pii_hooks.detect.secrets import skipping_audited
 from pii_hooks.models import Batch, FileEvidence, ReadProblem, ScanItem, Table, TableEvidence
 from pii_hooks.readers import Limits, Unreadable, read_tables
 
@@ -26,6 +27,8 @@ class ScanOptions(NamedTuple):
     full_report: bool = False
     headers_only: bool = False
     want_hash: Callable[[str], bool] = lambda path: False
+    # hashes a detect-secrets baseline audited as false positives, per path (policy/baseline.py)
+    audited_secrets: Callable[[str], frozenset[str]] = lambda path: frozenset()
 
 
 def _deadline(batches: Iterable[Batch], stop_at: float, limit: float) -> Iterator[Batch]:
@@ -83,7 +86,7 @@ def scan_item(item: ScanItem, options: ScanOptions = ScanOptions()) -> FileEvide
     try:
         if options.want_hash(item.path):
             content_hash = _content_hash(item)
-        with item.open() as stream:
+        with item.open() as stream, skipping_audited(options.audited_secrets(item.path)):
             for part in read_tables(item.path, stream, limits):
                 if isinstance(part, ReadProblem):
                     problems.append(part)

@@ -14,6 +14,7 @@ from typing import NamedTuple
 
 from pii_hooks.detect.headers import HeaderMatch, classify_header
 from pii_hooks.detect.names import looks_like_name
+from pii_hooks.detect.secrets import classify_secret
 from pii_hooks.detect.values import ValueContext, classify_value, find_in_text
 from pii_hooks.mask import mask_value
 from pii_hooks.models import Batch, ColumnEvidence, Table, TableEvidence
@@ -103,11 +104,19 @@ class _Column:
             if len(value) > _FREE_TEXT:
                 for found, span in find_in_text(value, self.ctx):
                     self.hit(found.category).add(row, span, found.category, found.signal, hidden)
+                secret = classify_secret(value, self.header)      # a private key, a JWT
+                if secret is not None:
+                    self.hit('secret').add(row, value, 'secret', secret, hidden)
                 continue
             found_hit = classify_value(value, self.ctx)
             if found_hit is not None:
                 self.hit(found_hit.category).add(row, value, found_hit.category, found_hit.signal,
                                                  hidden)
+                continue
+            # after the PII check: an e-mail address or an ID is PII, not a secret
+            secret = classify_secret(value, self.header)
+            if secret is not None:
+                self.hit('secret').add(row, value, 'secret', secret, hidden)
                 continue
             if want_dates and _parse_birth_date(value):
                 self.dates.add(row, value, 'date_of_birth', '', hidden)
@@ -128,7 +137,7 @@ class _Column:
             share = hits.count / max(self.nonempty, 1)
             agrees = header_cat == category
             if not (agrees or share >= 0.5 or (hits.count >= 3 and share >= 0.1)
-                    or self.nonempty <= 2):
+                    or self.nonempty <= 2 or category == 'secret'):   # one credential leaks
                 continue        # a stray match in a column of something else
             out.append(self._make(category, 'validated', hits, table_hidden))
         if self.dates.count:
