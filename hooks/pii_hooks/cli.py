@@ -7,7 +7,6 @@ with no data file among its inputs returns before any reader is loaded.
 from __future__ import annotations
 
 import argparse
-import os
 import sys
 from collections.abc import Sequence
 
@@ -22,6 +21,20 @@ def _add_scan(sub: argparse._SubParsersAction[argparse.ArgumentParser]) -> None:
     where = p.add_mutually_exclusive_group()
     where.add_argument('--staged', action='store_true',
                        help='scan the blobs staged in the index (what a commit will hold)')
+    where.add_argument('--hook', action='store_true',
+                       help='pre-commit framework: scan the given files (at PRE_COMMIT_TO_REF '
+                            'when the framework sets it)')
+    where.add_argument('--push', action='store_true',
+                       help='pre-commit framework, pre-push stage: scan every local commit '
+                            'the remote lacks')
+    where.add_argument('--rev-range', metavar='A..B',
+                       help='CI: every blob added or modified by every commit in A..B '
+                            '(an all-zero A: a new branch)')
+    where.add_argument('--all-files', action='store_true',
+                       help='every tracked data file in the index')
+    where.add_argument('--history', action='store_true',
+                       help='every blob reachable from any ref, once, with the commit that '
+                            'introduced it')
     p.add_argument('--format', choices=('text', 'json', 'sarif', 'github'), default='text')
     p.add_argument('--output', '-o', help='write the report to this file instead of stdout')
     p.add_argument('--config', help='configuration file (default: .pii-hooks.yaml at the root)')
@@ -34,7 +47,7 @@ def _add_scan(sub: argparse._SubParsersAction[argparse.ArgumentParser]) -> None:
 
 
 def _add_install(sub: argparse._SubParsersAction[argparse.ArgumentParser]) -> None:
-    hook_types = ('pre-commit', 'pre-push', 'pre-merge-commit', 'pre-receive')
+    hook_types = ('pre-commit', 'pre-merge-commit', 'pre-push', 'pre-receive')
     for name in ('install', 'uninstall'):
         p = sub.add_parser(name, help=f'{name} the native git hook')
         p.add_argument('--hook-type', '-t', action='append', choices=hook_types,
@@ -80,7 +93,7 @@ def main(argv: Sequence[str] | None = None) -> int:
     except KeyboardInterrupt:
         print('pii-hooks: interrupted', file=sys.stderr)
         return EXIT_ERROR
-    except Exception as exc:  # noqa: BLE001 - a crash must never pass a commit
+    except Exception as exc:  # a crash must never pass a commit
         from pii_hooks.policy.config import ConfigError
         from pii_hooks.sources.git import GitError
         if isinstance(exc, (ConfigError, GitError)):
@@ -94,6 +107,11 @@ def main(argv: Sequence[str] | None = None) -> int:
 
 def _dispatch(args: argparse.Namespace) -> int:
     if args.command == 'scan':
+        if args.paths and not args.hook and any(
+                (args.staged, args.push, args.rev_range, args.all_files, args.history)):
+            print('pii-hooks: file names go with a plain scan or --hook, not with --staged, '
+                  '--push, --rev-range, --all-files or --history', file=sys.stderr)
+            return EXIT_ERROR
         from pii_hooks.run import run_scan
         return run_scan(args)
     if args.command in ('install', 'uninstall'):
