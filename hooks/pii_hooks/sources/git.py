@@ -29,7 +29,8 @@ LFS_POINTER = b'version https://git-lfs.github.com/spec/v1'
 _LFS_POINTERS = (LFS_POINTER, b'version https://hawser.github.com/spec/v1')
 _LFS_OID = re.compile(r'^oid sha256:([0-9a-f]{64})$', re.MULTILINE)
 _LFS_SIZE = re.compile(r'^size (\d+)$', re.MULTILINE)
-_SUBMODULE, _SYMLINK = '160000', '120000'
+_SUBMODULE = '160000'
+_OBJECT_ID = re.compile(r'^[0-9a-f]{7,64}$')
 # History readers must not see replace refs or signatures: a push sends the real objects.
 _LOG = ('--no-replace-objects', '-c', 'log.showSignature=false', 'log', '--format=%x01%H',
         '--raw', '-c', '--root', '--no-abbrev', '-z', '--no-renames', '--no-color',
@@ -276,8 +277,8 @@ def range_revs(spec: str) -> tuple[list[str], str]:
         raise GitError(f'--rev-range expects A..B, got {spec!r}')
     base, _, tip = spec.partition(sep)
     tip = tip or 'HEAD'
-    if base and not is_zero(base) and existing_commits([base]):
-        return [spec], ''
+    if base and not is_zero(base) and (existing_commits([base]) or not _OBJECT_ID.match(base)):
+        return [spec], ''       # present, or a name: git says what is wrong with it
     note = '' if not base or is_zero(base) else (
         f'{base[:12]} is not in this clone (force-push or shallow clone?); scanning {tip}\'s '
         'commits that no other remote-tracking branch has')
