@@ -61,8 +61,8 @@ _GENERIC = frozenset({'Basic Auth Credentials'})
 
 _MIN_BARE = 16            # shorter bare values hold no token any regex plugin knows
 _MIN_KEYWORD = 6          # shorter values under a credential header: flags and codes
-_MIN_TOKEN = 16           # values under a bare 'token' header must look random
-_TOKEN_ENTROPY = 3.0      # bits per character, same idea as detect-secrets' entropy plugins
+_MIN_TOKEN = 20          # values under a bare 'token' header must look random
+_TOKEN_ENTROPY = 3.5     # bits per character (random alphanumerics: 4 and more)
 
 #: A literal each regex plugin's match contains.  tests/secrets_test.py holds a sample
 #: for every plugin detect-secrets ships, so a new plugin without a marker fails there.
