@@ -354,3 +354,34 @@ def test_scan_skips_audited_secret(tmp_path: Path) -> None:
     assert secret_rows(ScanOptions()) == [(2, 2)]
     assert secret_rows(ScanOptions(audited_secrets=lookup)) == [(3, 1)]
     assert secrets._AUDITED.get() == frozenset()    # the skip list ends with the file
+
+
+def test_real_detect_secrets_baseline_is_honoured(git_repo: Path,
+                                                  capsys: pytest.CaptureFixture[str]) -> None:
+    """Hashes match detect-secrets' own: a baseline it wrote, audited, silences the key."""
+    key_id, token = 'AKIA' + _r(UP + DIG, 16), 'ghp_' + _r(ALNUM, 36)
+    (git_repo / 'keys.csv').write_text(f'service,key_id,token\nbilling,{key_id},{token}\n')
+    done = subprocess.run([sys.executable, '-m', 'detect_secrets', 'scan', 'keys.csv'],
+                          cwd=git_repo, capture_output=True, text=True, timeout=120, check=True)
+    baseline = json.loads(done.stdout)
+    for entry in baseline['results']['keys.csv']:
+        entry['is_secret'] = entry['type'] != 'AWS Access Key'     # audited: AWS key is a dummy
+    assert {e['type'] for e in baseline['results']['keys.csv']} >= {'AWS Access Key',
+                                                                   'GitHub Token'}
+
+    def secret_columns() -> set[str]:
+        assert main(['scan', '--format', 'json', 'keys.csv']) == 1
+        out = capsys.readouterr().out
+        assert key_id not in out and token not in out
+        return {f['location']['column'] for f in json.loads(out)['findings']
+                if f['category'] == 'secret'}
+
+    assert secret_columns() == {'key_id', 'token'}
+    (git_repo / '.secrets.baseline').write_text(json.dumps(baseline))
+    assert secret_columns() == {'token'}
+    (git_repo / '.secrets.baseline').rename(git_repo / 'audit.json')
+    (git_repo / '.pii-hooks.yaml').write_text('detect_secrets_baseline: audit.json\n')
+    assert secret_columns() == {'token'}
+    (git_repo / '.pii-hooks.yaml').write_text('detect_secrets_baseline: missing.json\n')
+    assert main(['scan', 'keys.csv']) == 2
+    assert 'missing.json: no such file' in capsys.readouterr().err

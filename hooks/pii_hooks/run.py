@@ -61,6 +61,7 @@ class Settings(NamedTuple):
     full_report: bool = False
     headers_only: bool = False
     pinned: tuple[str, ...] = ()    # allowlist globs pinned to a content hash
+    audited: tuple[tuple[str, str], ...] = ()   # (file, hashed_secret): detect-secrets baseline
 
 
 class Plan(NamedTuple):
@@ -180,11 +181,13 @@ def _select(jobs: list[Job], config: Config, root: str) -> list[Job]:
 
 def _options(settings: Settings) -> ScanOptions:
     from pii_hooks.engine import ScanOptions
+    from pii_hooks.policy.baseline import audited_lookup
     from pii_hooks.policy.config import glob_match
     pinned = settings.pinned
     return ScanOptions(limits=settings.limits, full_report=settings.full_report,
                        headers_only=settings.headers_only,
-                       want_hash=lambda p: any(glob_match(p, g) for g in pinned))
+                       want_hash=lambda p: any(glob_match(p, g) for g in pinned),
+                       audited_secrets=audited_lookup(settings.audited))
 
 
 def _item_evidence(item: ScanItem, options: ScanOptions) -> FileEvidence:
@@ -266,9 +269,13 @@ def scan_jobs(jobs: Sequence[Job], settings: Settings) -> list[FileEvidence]:
     return [r for r in results if r is not None]
 
 
-def _settings(config: Config, full_report: bool, headers_only: bool) -> Settings:
+def _settings(config: Config, full_report: bool, headers_only: bool,
+              root: str = '') -> Settings:
+    from pii_hooks.policy.baseline import audited_false_positives, baseline_path
+    baseline = baseline_path(root or _root(), config.detect_secrets_baseline)
+    audited = tuple(sorted(audited_false_positives(baseline))) if baseline else ()
     return Settings(config.limits, full_report, headers_only,
-                    tuple(e.path for e in config.allow if e.sha256))
+                    tuple(e.path for e in config.allow if e.sha256), audited)
 
 
 def _decide(evidence: Iterable[FileEvidence], config: Config, root: str, headers_only: bool,
@@ -327,7 +334,7 @@ def _scan_plan(plan: Plan, args: argparse.Namespace, branch: str = '') -> int:
     jobs = _select(plan.jobs, config, root)
     if not jobs and quiet:
         return EXIT_CLEAN
-    evidence = scan_jobs(jobs, _settings(config, args.full_report, args.headers_only))
+    evidence = scan_jobs(jobs, _settings(config, args.full_report, args.headers_only, root))
     findings = _decide(evidence, config, root, args.headers_only, branch)
     emit(findings, len(evidence), args.format, args.output)
     return _exit_code(findings)
@@ -338,7 +345,10 @@ def run_scan(args: argparse.Namespace) -> int:
         print('pii-hooks: --show-values is refused when CI is set (CI logs are public)',
               file=sys.stderr)
         return EXIT_ERROR
-    return _scan_plan(_plan(args), args)
+    code = _scan_plan(_plan(args), args)
+    if code == EXIT_BLOCKED and args.push:
+        print(_BLOCKED['push'], file=sys.stderr)
+    return code
 
 
 def _hook_args(**overrides: object) -> argparse.Namespace:
