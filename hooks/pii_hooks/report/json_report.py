@@ -7,10 +7,11 @@ from typing import Any
 
 from pii_hooks import __version__
 from pii_hooks.models import BLOCK, Finding
+from pii_hooks.report.text import safe_location
 
 
 def finding_dict(f: Finding) -> dict[str, Any]:
-    loc = f.location
+    loc = safe_location(f.location)
     location: dict[str, Any] = {}
     if loc.part:
         location['part'] = loc.part

@@ -1,20 +1,43 @@
-"""The terminal report: one block per file, readable at a glance."""
+"""The terminal report: one block per file, readable at a glance.
+
+Every report (text, JSON, SARIF, GitHub) shows locations through
+``safe_location``: a column or sheet name shaped like a value (a reader that
+took a data row or a JSON key for a header) is masked like a value.
+"""
 from __future__ import annotations
 
 from collections.abc import Sequence
 
-from pii_hooks.models import BLOCK, Finding
+from pii_hooks.mask import mask_label
+from pii_hooks.models import BLOCK, Finding, Location
 from pii_hooks.policy.decide import label
 
 
-def _line(f: Finding) -> str:
-    where = f.location.describe()
-    what = label(f.category)
-    count = f'{f.count:,} {what}' if f.count else what
+def safe_location(loc: Location) -> Location:
+    return loc._replace(part=mask_label(loc.part), column=mask_label(loc.column))
+
+
+def where(f: Finding) -> str:
+    """The part, column and rows of a finding ('' for the whole file)."""
+    return safe_location(f.location).describe()
+
+
+def what(f: Finding) -> str:
+    """How many of what, with masked examples."""
+    count = f'{f.count:,} {label(f.category)}' if f.count else label(f.category)
     examples = f' (e.g. {", ".join(f.examples)})' if f.examples else ''
+    return count + examples
+
+
+def summary(f: Finding) -> str:
+    """One line: where, how many of what, masked examples."""
+    place = where(f)
+    return f'{place + ": " if place else ""}{what(f)}'
+
+
+def _line(f: Finding) -> str:
     mark = 'x' if f.severity == BLOCK else '!'
-    head = f'  {mark} {where + ": " if where else ""}{count}{examples}'
-    lines = [head, f'      why: {f.reason}']
+    lines = [f'  {mark} {summary(f)}', f'      why: {f.reason}']
     if f.commit:
         lines.append(f'      commit: {f.commit[:12]}')
     if f.fix:
