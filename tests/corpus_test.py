@@ -120,7 +120,8 @@ def test_reports_never_quote_a_value() -> None:
         if sample.expected != BLOCK or sample.variant.startswith('xlsx'):
             continue
         text = ' '.join((*o.rules, *o.unreadable, o.seen))
-        for line in sample.data.decode('utf-8', 'ignore').splitlines()[5:8]:
+        lines = sample.data.decode('utf-8', 'ignore').splitlines()
+        for line in lines[:1] + lines[5:8]:     # line 1 is data when there is no header
             for cell in line.replace('\t', ',').replace(';', ',').split(','):
                 cell = cell.strip().strip('"')
                 if len(cell) >= 8 and any(ch.isdigit() for ch in cell):
@@ -145,7 +146,6 @@ def test_recall_and_false_positive_rate_meet_the_targets() -> None:
     assert fig.fpr <= FPR_TARGET, (fig.fpr, alarms)
 
 
-@pytest.mark.xfail(strict=False, reason='people in public roles must warn, not block or pass')
 def test_public_roles_warn() -> None:
     outcomes = [o for o in _outcomes() if o.expected == WARN]
     assert outcomes
