@@ -413,19 +413,19 @@ def report_wild(outcomes: Sequence[Outcome], skipped: Sequence[WildFile], out: l
     by_ext = Counter(Path(wf.path).suffix.lower() or wf.path for wf in skipped)
     out.append(f'not offered to the hook (no reader for the extension): {len(skipped)} '
                f'({", ".join(f"{e} x{n}" for e, n in by_ext.most_common())})')
-    out.append(f'{"":<40}{"pii-hooks":<22}naive regex')
+    out.append(f'{"":<46}{"pii-hooks":<22}naive regex')
     for label, name in (('none', 'no personal data'), ('public-role', 'people in public roles'),
                         ('hard-case', 'hard cases'), ('?', 'unlabelled')):
         group = [o for o in outcomes if o.expected == label]
         if not group:
             continue
-        out.append(f'{name + ": hard-block":<40}'
+        out.append(f'{name + ": hard-block":<46}'
                    f'{_share(sum(o.verdict == BLOCK for o in group), len(group)):<22}'
                    f'{_share(sum(o.naive == BLOCK for o in group), len(group))}')
         closed = sum(o.verdict == BLOCK and o.fail_closed for o in group)
-        out.append(f'{name + ": of which fail-closed":<40}{_share(closed, len(group))}')
+        out.append(f'{name + ": of which fail-closed":<46}{_share(closed, len(group))}')
         for verdict in (WARN, PASS):
-            out.append(f'{name + ": " + verdict:<40}'
+            out.append(f'{name + ": " + verdict:<46}'
                        f'{_share(sum(o.verdict == verdict for o in group), len(group))}')
     hard = [o for o in outcomes if o.expected == 'hard-case']
     if hard:
