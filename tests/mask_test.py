@@ -61,6 +61,21 @@ def test_labels_pass_unless_value_shaped() -> None:
     assert mask_label('member 90210.csv') == 'member *****.***'
 
 
+@pytest.mark.parametrize(('label', 'expected'), [
+    ('Thaddeus Brightwater', 'T. B.'),            # a row of names taken for the header
+    ("Ottoline O'Vanterpool-Smythe", 'O. O.'),
+    ('Full Name', 'Full Name'),
+    ('Principal Investigator', 'Principal Investigator'),
+    ('Emergency Contact', 'Emergency Contact'),
+    ('name', 'name'),
+    ('Speaker', 'Speaker'),
+    ('Applicant First Name', 'Applicant First Name'),
+])
+def test_name_shaped_labels_of_name_columns(label: str, expected: str) -> None:
+    assert mask_label(label, 'person_name') == expected
+    assert mask_label(label) == label             # other columns: only value shapes are masked
+
+
 _ALNUM = st.text(alphabet='abcdefghijklmnopqrstuvwxyzABCDEFGHIJ0123456789', min_size=8,
                  max_size=40)
 

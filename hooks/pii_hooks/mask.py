@@ -129,18 +129,41 @@ def mask_value(value: object, category: str = '') -> str:
     return _mask_words(text)
 
 
-def mask_label(text: str) -> str:
+def mask_label(text: str, category: str = '') -> str:
     """A column, sheet or member name as reports may show it.
 
     Labels are normally headers (``SSN``, ``Email``), printed as they are.  A
-    label shaped like a value (an e-mail address, a long number) is a
-    sign the reader took a data row or a JSON key for a header: mask it.
+    label shaped like a value (an e-mail address, a long number) is a sign
+    the reader took a data row or a JSON key for a header: mask it.  So is,
+    in a column of person names, a label that reads like a name itself
+    (``Jane Doe`` rather than ``Full Name``).
     """
     text = text[:MAX_INPUT * 2]
+    if category == 'person_name' and _looks_like_a_name(text):
+        return _mask_name(text)
     words = text.split()
     if not any(_value_shaped(w) for w in words):
         return text
     return ' '.join(mask_value(w) if _value_shaped(w) else w for w in words)
+
+
+#: Words of person-name headers: a label with one of them is a header, not a name.
+_HEADER_WORDS = frozenset({
+    'name', 'names', 'first', 'last', 'given', 'family', 'surname', 'full', 'middle', 'contact',
+    'person', 'people', 'author', 'authors', 'owner', 'employee', 'staff', 'member', 'user',
+    'student', 'patient', 'client', 'applicant', 'speaker', 'officer', 'manager', 'by', 'of',
+    'the', 'and', 'id', 'display', 'legal', 'preferred', 'maiden', 'nick', 'nickname',
+    'customer', 'recipient', 'sender', 'agent', 'representative', 'principal', 'investigator',
+    'lead', 'head', 'chair', 'director', 'team', 'emergency', 'beneficiary', 'guardian',
+    'parent', 'spouse', 'victim', 'witness', 'defendant', 'plaintiff', 'detainee', 'inmate',
+})
+_NAME_WORD = re.compile(r"^[A-Z][a-z]*(?:[-'][A-Z]?[a-z]+)*\.?$")
+
+
+def _looks_like_a_name(text: str) -> bool:
+    words = text.split()
+    return (2 <= len(words) <= 4 and all(_NAME_WORD.match(w) for w in words)
+            and not any(w.lower().strip('.') in _HEADER_WORDS for w in words))
 
 
 def _value_shaped(word: str) -> bool:

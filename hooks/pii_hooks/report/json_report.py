@@ -11,7 +11,7 @@ from pii_hooks.report.text import safe_location
 
 
 def finding_dict(f: Finding) -> dict[str, Any]:
-    loc = safe_location(f.location)
+    loc = safe_location(f.location, f.category)
     location: dict[str, Any] = {}
     if loc.part:
         location['part'] = loc.part

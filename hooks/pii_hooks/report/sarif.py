@@ -66,7 +66,7 @@ def _rule(category: str) -> dict[str, Any]:
 
 def fingerprint(f: Finding) -> str:
     """Stable across runs and row edits: path, part, column, category; never a value."""
-    loc = safe_location(f.location)
+    loc = safe_location(f.location, f.category)
     key = '\0'.join((f.path, loc.part, str(loc.column_index), loc.column, f.category))
     return hashlib.sha256(key.encode('utf-8', 'surrogateescape')).hexdigest()
 
@@ -79,7 +79,7 @@ def _message(f: Finding) -> str:
 
 
 def _logical(f: Finding) -> list[dict[str, Any]]:
-    loc = safe_location(f.location)
+    loc = safe_location(f.location, f.category)
     if not loc.part and not loc.column and loc.column_index < 0:
         return []
     column = (f'column "{loc.column}"' if loc.column

@@ -13,13 +13,13 @@ from pii_hooks.models import BLOCK, Finding, Location
 from pii_hooks.policy.decide import label
 
 
-def safe_location(loc: Location) -> Location:
-    return loc._replace(part=mask_label(loc.part), column=mask_label(loc.column))
+def safe_location(loc: Location, category: str = '') -> Location:
+    return loc._replace(part=mask_label(loc.part), column=mask_label(loc.column, category))
 
 
 def where(f: Finding) -> str:
     """The part, column and rows of a finding ('' for the whole file)."""
-    return safe_location(f.location).describe()
+    return safe_location(f.location, f.category).describe()
 
 
 def what(f: Finding) -> str:
