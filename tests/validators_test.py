@@ -67,6 +67,7 @@ def test_email_signals(address: str, signal: str) -> None:
 @pytest.mark.parametrize('address', [
     'logo@2x.png', 'icon@1.5x.webp', 'sprite@3x.jpg', 'user@localhost', 'a@b', 'jane.@agency.gov',
     'ja..ne@agency.gov', 'jane@agency..gov', '@agency.gov', 'bundle@main.js',
+    'abc123@group.calendar.google.com',
 ])
 def test_email_rejects_assets_and_broken_addresses(address: str) -> None:
     assert v.email(address, CTX) is None
@@ -100,6 +101,14 @@ def test_ssn_rejects_ssa_forbidden(value: str) -> None:
 ])
 def test_itin_groups(value: str, ok: bool) -> None:
     assert (v.itin(value, CTX) == '') is ok
+
+
+@pytest.mark.parametrize(('value', 'ok'), [
+    ('45-6789012', True), ('456789012', True), ('56789012', True), ('07-1234567', False),
+    ('4567890', False), ('00-0000000', False),
+])
+def test_ein_prefixes(value: str, ok: bool) -> None:
+    assert (v.ein(value, CTX) == 'ein') is ok
 
 
 @pytest.mark.parametrize(('value', 'ok'), [
@@ -244,8 +253,8 @@ def test_ip_signals(address: str, signal: str) -> None:
     assert v.ip_address(address, CTX) == signal
 
 
-@pytest.mark.parametrize('value', ['1.2.3.4', '4.0.1.2', '::', '12:30:45', '00:1a:2b:3c:4d:5e',
-                                   '256.1.1.1'])
+@pytest.mark.parametrize('value', ['1.2.3.4', '4.0.1.2', '2.5.4.97', '::', '12:30:45',
+                                   '00:1a:2b:3c:4d:5e', '256.1.1.1'])
 def test_ip_rejects_versions_and_look_alikes(value: str) -> None:
     assert v.ip_address(value, CTX) is None
 
@@ -272,6 +281,7 @@ def test_phone_signals(number: str, region: str | None, signal: str) -> None:
     ('2021-03-04', None), ('04.03.2021', 'DE'), ('1990-2000', None), ('1990-99', 'DE'),
     ('1 234 567 890', None), ('2.345.678.901', None),          # thousands separators
     ('123-456-7890', None), ('555-0243', None), ('1111111111', None),
+    ('2 12345.6789', None), ('20-2555-0243', None), ('+1 20 2555 0243', None),   # not NANP-shaped
 ])
 def test_phone_rejects_fictional_dates_and_numbers(number: str, region: str | None) -> None:
     assert v.phone(number, ValueContext(region=region)) is None

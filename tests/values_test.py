@@ -83,7 +83,7 @@ MATCHES: list[tuple[str, str | None, str, str]] = [
     ('912-70-1234', None, 'itin', 'itin'),
     ('912 94 1234', None, 'itin', 'itin'),
     ('912701234', 'itin', 'itin', 'itin-plain'),
-    ('912701234', 'tax_id', 'itin', 'itin-plain'),
+    ('912701234', 'ssn', 'itin', 'itin-plain'),
     ('A23456789', None, 'a_number', 'a-number'),
     ('A234567890', None, 'a_number', 'a-number'),
     ('A-234-567-890', None, 'a_number', 'a-number'),
@@ -126,6 +126,8 @@ MATCHES: list[tuple[str, str | None, str, str]] = [
     (complete('23456789', 'nl.bsn'), 'national_id', 'national_id', 'national-number'),
     ('45-6789012', 'tax_id', 'tax_id', 'us-ein'),
     ('456789012', 'tax_id', 'tax_id', 'us-ein'),
+    ('56789012', 'tax_id', 'tax_id', 'us-ein'),         # 05-6789012 without its zero
+    ('912701234', 'tax_id', 'tax_id', 'us-ein'),        # EIN prefix 91, not an ITIN
     (complete('1234567891', 'de.idnr'), 'tax_id', 'tax_id', 'national-number'),
     (complete('9003071234', 'pl.pesel'), 'national_id', 'national_id', 'national-number'),
     (complete('943476591', 'gb.nhs'), 'health', 'national_id', 'nhs-number'),
@@ -191,8 +193,16 @@ NEAR_MISSES: list[tuple[str, str | None]] = [
     ('01.02.03.04', None), ('1.2.3.4', None), ('1.2.3.4.5', None), ('10.0.0.0/8', None),
     # phones: fictional, bare digits, dates
     ('(202) 555-0143', None), ('2025550243', None), ('555-0243', None),
+    # phones: digits that are not written as a North American number
+    ('2 12345.6789', None), ('Res 1310-2008', None), ('b8 51 62 66 30 45 be e5 0c 57', None),
+    ('https://doi.org/10.3389/fncir.2022.983323', None),
+    ('2023-06-12 21:45:51 -0400', None), ('ocd-division/country:ca/ed:310-2017', None),
     # e-mail look-alikes
     ('logo@2x.png', None), ('user@localhost', None), ('lodash@4.17.21', None),
+    ('@jdoe@mastodon.example.social', None), ('https://jdoe@bitbucket.org/jdoe/repo.git', None),
+    ('https://calendar.google.com/calendar/embed?src=abc123@group.calendar.google.com', None),
+    # IPv4-shaped object identifiers
+    ('2.5.4.97', None), ('CN = Test CA, 2.5.4.97 = VATXX-1234', None),
     # digit groups are one number, not several phones
     ('4539 5787 6362 1487', None),
 ]
@@ -207,11 +217,15 @@ def test_near_misses(value: str, header: str | None) -> None:
     ('192.0.2.17', 'doc-ip'), ('2001:db8::42', 'doc-ip'), ('10.20.30.40', 'private-ip'),
     ('81.2.69.160', 'public-ip'), ('info@agency.gov', 'role-mail'),
     ('jane@example.org', 'example'), ('+44 7911 123456', 'mobile'), ('1-800-273-8255', 'office'),
-    ('+44 20 7123 4567', 'fixed'), ('(202) 555-0243', ''),
+    ('+44 20 7123 4567', 'fixed'), ('(202) 555-0243', ''), ('10.0.0.1', 'private-ip'),
 ])
 def test_signals(value: str, signal: str) -> None:
     found = classify_value(value)
     assert found is not None and found.signal == signal
+
+
+def test_ein_says_it_is_an_employer_number() -> None:
+    assert hit('45-6789012', under('tax_id')) == ('tax_id', 'us-ein', 'ein')
 
 
 def test_national_number_names_its_scheme() -> None:

@@ -50,6 +50,8 @@ png jpg jpeg gif svg webp bmp tif tiff ico heic avif pdf css scss less js mjs cj
 json yaml yml xml html htm txt csv tsv xls xlsx doc docx ppt pptx php asp aspx jsp map vue
 woff woff2 ttf otf eot mp3 mp4 webm wav ogg mkv avi tar gz tgz bz2 xz rar
 """)
+#: Address-shaped identifiers that reach no person: shared calendars' IDs.
+_NOT_MAILBOXES = ('calendar.google.com',)
 _RETINA = re.compile(r'\d+(?:\.\d+)?x$')     # '@2x' / '@1.5x' asset names
 
 _ROLE_MAILBOXES = _words("""
@@ -77,6 +79,8 @@ def email(value: str, ctx: ValueContext) -> str | None:
         return None
     labels = domain.split('.')
     if labels[-1] in _FILE_SUFFIXES or _RETINA.match(labels[0]):
+        return None
+    if domain.endswith(_NOT_MAILBOXES):
         return None
     if domain in EXAMPLE_DOMAINS or domain.endswith(tuple('.' + d for d in EXAMPLE_DOMAINS)):
         return 'example'
@@ -107,6 +111,17 @@ def itin(value: str, ctx: ValueContext) -> str | None:
     from stdnum.us import itin as us_itin
     digits = _NON_DIGIT.sub('', value)
     return '' if len(digits) == 9 and us_itin.is_valid(digits) else None
+
+
+def ein(value: str, ctx: ValueContext) -> str | None:
+    """An employer identification number names a business far more often than a person."""
+    from stdnum.us import ein as us_ein
+    digits = _NON_DIGIT.sub('', value)
+    if value.isdigit():
+        digits = digits.zfill(9)        # a spreadsheet dropped the leading zero of 01-2345678
+    if len(digits) != 9 or _one_symbol(digits):
+        return None
+    return 'ein' if us_ein.is_valid(digits) else None
 
 
 def a_number(value: str, ctx: ValueContext) -> str | None:
@@ -286,8 +301,9 @@ def ip_address(value: str, ctx: ValueContext) -> str | None:
     except ValueError:
         return None
     if address.version == 4:
-        if all(len(octet) == 1 for octet in text.split('.')):
-            return None         # 1.2.3.4, 4.0.1.2: version numbers far more often than hosts
+        octets = text.split('.')
+        if len(octets[0]) == 1 and sum(len(octet) == 1 for octet in octets) >= 3:
+            return None         # 1.2.3.4, 4.0.1.2, 2.5.4.97: versions and OIDs, not hosts
     elif text.strip(':') == '':
         return None             # '::' alone: a separator, not an address
     if any(address in network for network in _DOC_NETWORKS):
@@ -300,6 +316,8 @@ def ip_address(value: str, ctx: ValueContext) -> str | None:
 # --- phones ------------------------------------------------------------------
 
 _EXTENSION = re.compile(r'\s*(?:x|ext\.?|extension|#)\s*\d{1,6}$', re.IGNORECASE)
+#: How North American numbers are written: 202-555-0143, (202) 555-0143, +1 202.555.0143.
+_NANP_SHAPE = re.compile(r'(?:\+?1[ .\-]?)?(?:\(\d{3}\) ?|\d{3}[ .\-]?)\d{3}[ .\-]?\d{4}')
 _YEAR_RANGE = re.compile(r'(?:1[89]|2[01])\d{2}\s*[-/]\s*(?:(?:1[89]|2[01])\d{2}|\d{2})')
 _DIGIT_GROUPS = re.compile(r'\d{1,3}(?:[ .]\d{3})+')        # 1 234 567 890: a number, not a phone
 #: Numbers set aside for drama and examples: never a subscriber's.
@@ -329,7 +347,7 @@ def phone(value: str, ctx: ValueContext) -> str | None:
         return None
     if looks_like_date(text) or _YEAR_RANGE.fullmatch(text) or _DIGIT_GROUPS.fullmatch(text):
         return None
-    return _phone_kind(text, (ctx.region or 'US').upper())
+    return _phone_kind(_EXTENSION.sub('', text), (ctx.region or 'US').upper())
 
 
 @functools.lru_cache(maxsize=4096)      # a switchboard number repeats down a column
@@ -340,6 +358,8 @@ def _phone_kind(text: str, region: str) -> str | None:
     except phonenumbers.NumberParseException:
         return None
     # number_type is is_valid_number's own test (UNKNOWN means invalid): one call, not two
+    if number.country_code == 1 and not _NANP_SHAPE.fullmatch(text):
+        return None             # '2 12345.6789', '10.3389/2022.983323': digits, not a NANP number
     kind = phonenumbers.number_type(number)
     types = phonenumbers.PhoneNumberType
     if kind == types.UNKNOWN or _fictional(number):

@@ -59,9 +59,10 @@ class Detector(NamedTuple):
         return self.category
 
 
-#: A token stands alone when no letter or digit touches it, and when no '.', '-' or
-#: '/' joins it to a digit: '1.2.3.4.5' holds no IP address, '0.6392...' no card.
-_LEFT = r'(?<!\w)(?<!\d[.\-/])'
+#: A token stands alone when no letter, digit or '@' touches it, and when no '.', '-' or
+#: '/' joins it to a digit: '1.2.3.4.5' holds no IP address, '0.6392...' no card,
+#: '@jane@mastodon.social' and 'https://jane@bitbucket.org/x' no e-mail address.
+_LEFT = r'(?<![\w@])(?<!\d[.\-/])(?<!//)'
 _RIGHT = r'(?!\w)(?![.\-/]\d)'
 _NOT_ALNUM = re.compile(r'[\W_]+')
 #: Integers a spreadsheet or pandas turned into floats: '123456789.0' is 123456789.
@@ -165,7 +166,7 @@ _NOT_AN_IDENTIFIER = re.compile(
     r'(?:[-+]?\d*\.(?!0+$)\d+(?:[eE][-+]?\d+)?%?'                  # 0.6392007985629049
     r'|[-+]?\d+(?:\.\d+)?[eE][-+]?\d+'                              # 1.5e+12
     r'|[-+(]?[$€£¥]?[-+]?\d{1,3}(?:,\d{3})+(?:\.\d+)?\)?%?'         # $1,234,567.89
-    r'|\d{4}-\d\d-\d\d(?:[T ]\d\d:\d\d(?::\d\d(?:\.\d+)?)?(?:Z|[+-]\d\d:?\d\d)?)?'
+    r'|\d{4}-\d\d-\d\d(?:[T ]\d\d:\d\d(?::\d\d(?:\.\d+)?)? ?(?:Z|UTC|[+-]\d\d:?\d\d)?)?'
     r'|\d{1,2}/\d{1,2}/\d{2,4}(?: \d{1,2}:\d\d(?::\d\d)?(?: ?[AaPp][Mm])?)?'
     r'|\d{1,2}:\d\d(?::\d\d(?:\.\d+)?)?)$')
 
