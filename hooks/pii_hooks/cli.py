@@ -6,13 +6,17 @@ with no data file among its inputs returns before any reader is loaded.
 """
 from __future__ import annotations
 
-import argparse
 import sys
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
+from typing import TYPE_CHECKING
 
 from pii_hooks import __version__
 
+if TYPE_CHECKING:
+    import argparse
+
 EXIT_CLEAN, EXIT_BLOCKED, EXIT_ERROR = 0, 1, 2
+HOOK_TYPES = ('pre-commit', 'pre-merge-commit', 'pre-push', 'pre-receive')
 
 
 def _add_scan(sub: argparse._SubParsersAction[argparse.ArgumentParser]) -> None:
@@ -47,7 +51,7 @@ def _add_scan(sub: argparse._SubParsersAction[argparse.ArgumentParser]) -> None:
 
 
 def _add_install(sub: argparse._SubParsersAction[argparse.ArgumentParser]) -> None:
-    hook_types = ('pre-commit', 'pre-merge-commit', 'pre-push', 'pre-receive')
+    hook_types = HOOK_TYPES
     for name in ('install', 'uninstall'):
         p = sub.add_parser(name, help=f'{name} the native git hook')
         p.add_argument('--hook-type', '-t', action='append', choices=hook_types,
@@ -71,6 +75,7 @@ def _add_allow(sub: argparse._SubParsersAction[argparse.ArgumentParser]) -> None
 
 
 def build_parser() -> argparse.ArgumentParser:
+    import argparse
     parser = argparse.ArgumentParser(prog='pii-hooks', description=(
         'Stop personal data in data files before it is committed, pushed or published.'))
     parser.add_argument('--version', action='version', version=f'%(prog)s {__version__}')
@@ -83,13 +88,23 @@ def build_parser() -> argparse.ArgumentParser:
 
 def main(argv: Sequence[str] | None = None) -> int:
     args_list = list(sys.argv[1:] if argv is None else argv)
+    if len(args_list) >= 2 and args_list[0] == 'hook' and args_list[1] in HOOK_TYPES:
+        # the installed hooks' path, on every commit: building the parser would cost
+        # as much as the whole check of a commit without data files
+        from pii_hooks.run import run_hook
+        return _guarded(lambda: run_hook(args_list[1], args_list[2:]))
     parser = build_parser()
     try:
         args = parser.parse_args(args_list)
     except SystemExit as exc:
         return EXIT_CLEAN if exc.code == 0 else EXIT_ERROR
+    return _guarded(lambda: _dispatch(args))
+
+
+def _guarded(command: Callable[[], int]) -> int:
+    """Run a command; any failure exits 2 with a message that quotes no data."""
     try:
-        return _dispatch(args)
+        return command()
     except KeyboardInterrupt:
         print('pii-hooks: interrupted', file=sys.stderr)
         return EXIT_ERROR

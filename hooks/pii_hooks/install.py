@@ -17,7 +17,6 @@ from pii_hooks.sources.git import GitError, git
 
 MARKER = '# installed by pii-hooks: `pii-hooks uninstall` removes it'
 BACKUP_SUFFIX = '.pre-pii-hooks'
-HOOK_TYPES = ('pre-commit', 'pre-merge-commit', 'pre-push', 'pre-receive')
 
 # Runs inside the hook's interpreter: a missing package becomes a clear message and exit 2.
 _LAUNCHER = (

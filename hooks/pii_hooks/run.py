@@ -12,7 +12,6 @@ imported.
 """
 from __future__ import annotations
 
-import argparse
 import os
 import sys
 from collections.abc import Iterable, Sequence
@@ -23,6 +22,8 @@ from pii_hooks.models import FileEvidence, Finding, ReadProblem, ScanItem
 from pii_hooks.readers import Limits, is_data_file
 
 if TYPE_CHECKING:
+    import argparse
+
     from pii_hooks.engine import ScanOptions
     from pii_hooks.policy.config import Config
     from pii_hooks.sources.git import BlobReader, Changes
@@ -67,6 +68,16 @@ class Settings(NamedTuple):
 class Plan(NamedTuple):
     jobs: list[Job]
     notes: list[str]
+
+
+class Output(NamedTuple):
+    """How a scan reports (the scan command's options; the native hooks use the defaults)."""
+
+    format: str = 'text'
+    output: str | None = None
+    config: str | None = None
+    full_report: bool = False
+    headers_only: bool = False
 
 
 def _root() -> str:
@@ -322,21 +333,21 @@ def _exit_code(findings: Sequence[Finding]) -> int:
     return EXIT_BLOCKED if any(f.severity == BLOCK for f in findings) else EXIT_CLEAN
 
 
-def _scan_plan(plan: Plan, args: argparse.Namespace, branch: str = '') -> int:
+def _scan_plan(plan: Plan, out: Output, branch: str = '') -> int:
     for note in plan.notes:
         _note(note)
-    quiet = args.format == 'text' and not args.output
+    quiet = out.format == 'text' and not out.output
     if not plan.jobs and quiet:
         return EXIT_CLEAN        # nothing to scan: no configuration, no YAML, no reader
     from pii_hooks.policy.config import load_config
     root = _root()
-    config = load_config(root, args.config)
+    config = load_config(root, out.config)
     jobs = _select(plan.jobs, config, root)
     if not jobs and quiet:
         return EXIT_CLEAN
-    evidence = scan_jobs(jobs, _settings(config, args.full_report, args.headers_only, root))
-    findings = _decide(evidence, config, root, args.headers_only, branch)
-    emit(findings, len(evidence), args.format, args.output)
+    evidence = scan_jobs(jobs, _settings(config, out.full_report, out.headers_only))
+    findings = _decide(evidence, config, root, out.headers_only, branch)
+    emit(findings, len(evidence), out.format, out.output)
     return _exit_code(findings)
 
 
@@ -345,19 +356,11 @@ def run_scan(args: argparse.Namespace) -> int:
         print('pii-hooks: --show-values is refused when CI is set (CI logs are public)',
               file=sys.stderr)
         return EXIT_ERROR
-    code = _scan_plan(_plan(args), args)
+    out = Output(args.format, args.output, args.config, args.full_report, args.headers_only)
+    code = _scan_plan(_plan(args), out)
     if code == EXIT_BLOCKED and args.push:
         print(_BLOCKED['push'], file=sys.stderr)
     return code
-
-
-def _hook_args(**overrides: object) -> argparse.Namespace:
-    defaults: dict[str, object] = dict(
-        paths=[], staged=False, hook=False, push=False, all_files=False, rev_range=None,
-        history=False, format='text', output=None, config=None, full_report=False,
-        headers_only=False, show_values=False)
-    defaults.update(overrides)
-    return argparse.Namespace(**defaults)
 
 
 def _pushed_branch(refs: Sequence[str]) -> str:
@@ -373,7 +376,7 @@ def _read_stdin() -> str:
 def run_hook(hook_type: str, hook_args: Sequence[str]) -> int:
     """The native git hooks that ``pii-hooks install`` writes."""
     from pii_hooks.sources import git as g
-    args = _hook_args()
+    args = Output()
     if hook_type in ('pre-commit', 'pre-merge-commit'):
         code = _scan_plan(_blob_plan(g.staged_changes()), args)
         kind = 'commit'

@@ -16,7 +16,6 @@ from __future__ import annotations
 import contextlib
 import io
 import os
-import re
 import subprocess
 from collections.abc import Callable, Iterable, Iterator, Sequence
 from typing import IO, NamedTuple
@@ -27,10 +26,11 @@ ZERO = '0' * 40
 _IN_MEMORY = 32 * 1024 * 1024
 LFS_POINTER = b'version https://git-lfs.github.com/spec/v1'
 _LFS_POINTERS = (LFS_POINTER, b'version https://hawser.github.com/spec/v1')
-_LFS_OID = re.compile(r'^oid sha256:([0-9a-f]{64})$', re.MULTILINE)
-_LFS_SIZE = re.compile(r'^size (\d+)$', re.MULTILINE)
+# patterns compile on first use: `re` is not imported on a commit without data files
+_LFS_OID = r'(?m)^oid sha256:([0-9a-f]{64})$'
+_LFS_SIZE = r'(?m)^size (\d+)$'
 _SUBMODULE = '160000'
-_OBJECT_ID = re.compile(r'^[0-9a-f]{7,64}$')
+_OBJECT_ID = r'[0-9a-f]{7,64}'
 # History readers must not see replace refs or signatures: a push sends the real objects.
 _LOG = ('--no-replace-objects', '-c', 'log.showSignature=false', 'log', '--format=%x01%H',
         '--raw', '-c', '--root', '--no-abbrev', '-z', '--no-renames', '--no-color',
@@ -277,7 +277,9 @@ def range_revs(spec: str) -> tuple[list[str], str]:
         raise GitError(f'--rev-range expects A..B, got {spec!r}')
     base, _, tip = spec.partition(sep)
     tip = tip or 'HEAD'
-    if base and not is_zero(base) and (existing_commits([base]) or not _OBJECT_ID.match(base)):
+    import re
+    if base and not is_zero(base) and (existing_commits([base])
+                                       or not re.fullmatch(_OBJECT_ID, base)):
         return [spec], ''       # present, or a name: git says what is wrong with it
     note = '' if not base or is_zero(base) else (
         f'{base[:12]} is not in this clone (force-push or shallow clone?); scanning {tip}\'s '
@@ -310,8 +312,9 @@ def lfs_pointer(data: bytes) -> tuple[str, int] | None:
     """(sha256 oid, size) when ``data`` is a git-LFS pointer file, else None."""
     if len(data) > 1024 or not data.startswith(_LFS_POINTERS):
         return None
+    import re
     text = data.decode('ascii', 'replace')
-    oid, size = _LFS_OID.search(text), _LFS_SIZE.search(text)
+    oid, size = re.search(_LFS_OID, text), re.search(_LFS_SIZE, text)
     if oid is None:
         return None
     return oid.group(1), int(size.group(1)) if size else -1
