@@ -142,6 +142,8 @@ def test_push_to_gh_pages_publishes_everything(git_repo: Path) -> None:
     assert not publish.is_published('data/people.csv')
     publish = detect_publish(str(git_repo), NO_CONFIG, branch='gh-pages')
     assert publish.is_published('data/people.csv')
+    publish = detect_publish(str(git_repo), NO_CONFIG, branch='refs/heads/gh-pages')
+    assert publish.is_published('data/people.csv')
 
 
 PEACEIRIS = '''
@@ -221,7 +223,7 @@ def test_mkdocs_with_python_tags(tmp_path: Path) -> None:
                                             'docs_dir: handbook\n'
                                             'markdown_extensions:\n'
                                             '  - pymdownx.emoji:\n'
-                                            '      emoji_index: !!python/name:material.ext.twemoji\n'
+                                            '      emoji_index: !!python/name:mat.twemoji\n'
                                             'exclude_docs: |\n  drafts/\n'})
     assert publish.generator == 'mkdocs'
     assert publish.url_for('handbook/data/people.csv') == \

@@ -422,7 +422,7 @@ def _has_index(root: str, folder: str) -> bool:
 
 def _github_pages(root: str, branch: str, claimed: set[str]) -> list[Site]:
     """GitHub Pages sources that no generator above claimed."""
-    current = branch or _git(root, 'rev-parse', '--abbrev-ref', 'HEAD')
+    current = branch.removeprefix('refs/heads/') or _git(root, 'rev-parse', '--abbrev-ref', 'HEAD')
     if current == 'gh-pages':
         return [Site('github-pages (gh-pages branch)', everything=True,
                      url=_github_pages_url(root, ('',)))]
