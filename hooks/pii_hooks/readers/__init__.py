@@ -1,10 +1,20 @@
 """Readers: a file's bytes become tables and parts, each cell with its place and visibility.
 
-``read_tables(name, stream, limits)`` picks a reader by the file's name and
-its first bytes.  A reader that cannot judge a file raises ``Unreadable``
+``read_tables(name, stream, limits, depth)`` picks a reader by the file's name
+and its first bytes.  A reader that cannot judge a file raises ``Unreadable``
 with a one-line reason and the way forward; the engine turns it into a
 blocking finding (fail closed).  Heavy libraries are imported inside the
 reader that needs them, so a commit without data files never pays for them.
+
+``depth`` counts containers: a member of a zip, or a workbook embedded in a
+workbook, is read with ``depth + 1``; past ``limits.max_depth`` it fails closed.
+
+Verdicts for files that are not what their names say:
+
+* Office lock files (``~$report.xlsx``: a few hundred bytes, not a zip) hold
+  only the name of whoever had the document open.  They are not data, but they
+  should never be committed: a warning (``hidden_structure``, not blocking).
+* Empty files (or only whitespace) pass with no finding.
 """
 from __future__ import annotations
 
@@ -12,7 +22,7 @@ import importlib
 from collections.abc import Callable, Iterator
 from typing import IO, NamedTuple
 
-from pii_hooks.models import ReadProblem, Table
+from pii_hooks.models import STRUCTURE, ReadProblem, Table
 
 
 class Limits(NamedTuple):
@@ -25,9 +35,10 @@ class Limits(NamedTuple):
     max_rows: int = 50_000_000                   # rows in one table
     max_seconds: float = 600.0                   # wall time for one file
     max_nesting: int = 1000                      # JSON / YAML nesting
+    max_members: int = 100_000                   # files inside one archive
 
 
-class Unreadable(Exception):  # noqa: N818 - the name reads as a verdict
+class Unreadable(Exception):
     """The file cannot be judged; the commit must not pass on it."""
 
     def __init__(self, reason: str, fix: str = '', *, limit: str = '') -> None:
@@ -50,10 +61,21 @@ _READERS: dict[str, str] = {
     '.ndjson': 'tree:read_jsonl',
     '.yaml': 'tree:read_yaml', '.yml': 'tree:read_yaml',
     '.xlsx': 'xlsx:read_xlsx', '.xlsm': 'xlsx:read_xlsx',
+    '.xls': 'xls:read_xls',
+    '.ods': 'ods:read_ods',
+    '.parquet': 'columnar:read_parquet', '.pq': 'columnar:read_parquet',
+    '.feather': 'columnar:read_feather', '.arrow': 'columnar:read_feather',
+    '.sql': 'sql:read_sql',
+    '.sqlite': 'sqlite:read_sqlite', '.sqlite3': 'sqlite:read_sqlite', '.db': 'sqlite:read_sqlite',
+    '.zip': 'archive:read_zip',
+    '.tar': 'archive:read_tar', '.tgz': 'archive:read_tar',
+    '.gz': 'archive:read_compressed', '.bz2': 'archive:read_compressed',
+    '.xz': 'archive:read_compressed',
 }
 
 #: The extensions the hooks are offered (kept in step with .pre-commit-hooks.yaml).
 DATA_EXTENSIONS = frozenset(_READERS)
+_LOCK_FILE_MAX = 4096
 
 
 def extension(name: str) -> str:
@@ -76,11 +98,57 @@ def reader_for(name: str) -> Reader | None:
     return reader
 
 
-def read_tables(name: str, stream: IO[bytes], limits: Limits = Limits(),
+def check_depth(depth: int, limits: Limits, what: str = 'archives') -> None:
+    if depth > limits.max_depth:
+        raise Unreadable(f'{what} nested deeper than {limits.max_depth} levels (limit max_depth)',
+                         'raise limits.max_depth in .pii-hooks.yaml, or unpack the file',
+                         limit='max_depth')
+
+
+def within(outer: str, found: TableOrProblem, state: str | None = None) -> TableOrProblem:
+    """A table or problem from inside a container, its part named from the outside in."""
+    part = f'{outer}, {found.part}' if found.part else outer
+    if isinstance(found, ReadProblem):
+        return found._replace(part=part)
+    new_state = state if state is not None and found.state in ('visible', '') else found.state
+    return found._replace(part=part, state=new_state)
+
+
+def _is_lock_file(name: str, stream: IO[bytes]) -> bool:
+    """An Office owner file: by its ``~$`` name, or by its layout when renamed.
+
+    The layout: one byte giving the length of the user name, the name, spaces
+    up to byte 54, then the name again in UTF-16.
+    """
+    head = stream.read(_LOCK_FILE_MAX + 1)
+    stream.seek(0)
+    if len(head) > _LOCK_FILE_MAX or head.startswith((b'PK\x03\x04', b'\xd0\xcf\x11\xe0')):
+        return False
+    if name.rsplit('/', 1)[-1].startswith('~$'):
+        return True
+    size = head[0] if head else 0
+    user = head[1:1 + size]
+    return (0 < size < 54 and len(head) >= 54 and all(32 <= b < 127 or b >= 160 for b in user)
+            and head[1 + size:54].strip(b' ') == b'')
+
+
+DEFAULT_LIMITS = Limits()
+
+
+def read_tables(name: str, stream: IO[bytes], limits: Limits = DEFAULT_LIMITS,
                 depth: int = 0) -> Iterator[TableOrProblem]:
     """Every table and part of one file.  Raises Unreadable (fail closed)."""
     reader = reader_for(name)
     if reader is None:
         raise Unreadable(f'no reader for "{extension(name) or name}" files',
                          'exclude the file in .pii-hooks.yaml')
+    if not stream.read(1):
+        return                  # an empty file holds nothing
+    stream.seek(0)
+    if _is_lock_file(name, stream):
+        yield ReadProblem('lock file', 'an Office lock file ("~$" name): it holds the name of '
+                          'whoever had the document open, no data',
+                          'delete it and add "~$*" to .gitignore', category=STRUCTURE,
+                          blocks=False)
+        return
     yield from reader(name, stream, limits, depth)

@@ -2,6 +2,13 @@
 
 The header is found where it is, not assumed on row 1: titles and notes
 often sit above a published table.
+
+Encodings: UTF-8 with or without a BOM, UTF-16 LE/BE with a BOM (Excel's
+"Unicode Text" export: tabs, even when named .csv), UTF-16 without a BOM, and
+Windows-1252 / Latin-1.  The encoding is sniffed from the first 64 KiB; a file
+that starts as plain ASCII and holds Windows-1252 bytes further on is not a
+failure: every byte that is not valid UTF-8 is read as Windows-1252
+(``TOLERANT``).  A head that is neither UTF-8 nor Windows-1252 text fails closed.
 """
 from __future__ import annotations
 
@@ -23,6 +30,25 @@ _HEADER_SEARCH = 30
 _LOOKS_NUMERIC = re.compile(r'^[\s$€£%+\-.,\d()]*$')
 _HAS_VALUE_SHAPE = re.compile(r'@|\d{4,}')
 csv.field_size_limit(min(sys.maxsize, 2**31 - 1))
+
+#: The codec error handler that reads bytes invalid in UTF-8 (or undefined in
+#: Windows-1252) as Windows-1252, or Latin-1 for the five bytes it leaves undefined.
+TOLERANT = 'pii-hooks-cp1252'
+
+
+def _as_cp1252(exc: UnicodeError) -> tuple[str, int]:
+    if not isinstance(exc, UnicodeDecodeError):
+        raise exc
+    bad = exc.object[exc.start:exc.end]
+    return ''.join(bytes([b]).decode('cp1252', errors='ignore') or chr(b) for b in bad), exc.end
+
+
+codecs.register_error(TOLERANT, _as_cp1252)
+
+
+def errors_for(encoding: str) -> str:
+    """The decode error mode for an encoding ``sniff_encoding`` chose."""
+    return TOLERANT if encoding in ('utf-8', 'utf-8-sig', 'cp1252') else 'strict'
 
 
 def sniff_encoding(head: bytes) -> str:
@@ -133,7 +159,7 @@ def read_delimited(name: str, stream: IO[bytes], limits: Limits,
         return
     encoding = sniff_encoding(head)
     stream.seek(0)
-    text = io.TextIOWrapper(stream, encoding=encoding, errors='strict', newline='')
+    text = io.TextIOWrapper(stream, encoding=encoding, errors=errors_for(encoding), newline='')
     try:
         sample = text.read(_SNIFF_BYTES // 2)
         delimiter = _sniff_delimiter(sample, name)

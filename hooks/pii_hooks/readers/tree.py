@@ -3,6 +3,12 @@
 Every list of objects becomes a table of records (its keys are the columns,
 nested keys joined with '.'); every other scalar joins a table of key paths,
 so ``contact.email`` in a site config is judged as an e-mail column.
+
+YAML: every document of a multi-document stream is read ('document 2', ...);
+anchors and aliases are followed, within a budget of nodes proportional to the
+text (a "billion laughs" document fails closed instead of running for hours);
+application tags (``!Ref``, ``!!python/name:...`` in mkdocs.yml) are read as
+the plain value they tag, never constructed.
 """
 from __future__ import annotations
 
@@ -13,7 +19,7 @@ from typing import IO, Any
 
 from pii_hooks.models import Batch, Table
 from pii_hooks.readers import Limits, TableOrProblem, Unreadable
-from pii_hooks.readers.delimited import sniff_encoding
+from pii_hooks.readers.delimited import errors_for, sniff_encoding
 
 _INDEX = re.compile(r'\[\d+\]')
 _MAX_TEXT_BYTES = 256 * 1024**2       # whole-document formats are parsed in memory
@@ -22,8 +28,10 @@ _MAX_TEXT_BYTES = 256 * 1024**2       # whole-document formats are parsed in mem
 class _Collector:
     """Groups leaves by path into tables of records."""
 
-    def __init__(self, limits: Limits) -> None:
+    def __init__(self, limits: Limits, max_nodes: int = 1 << 62) -> None:
         self.limits = limits
+        self.nodes = 0
+        self.max_nodes = max_nodes
         # table path -> (column path -> {row: value})
         self.tables: dict[str, dict[str, dict[int, str]]] = {}
         self.rows: dict[str, int] = {}
@@ -34,6 +42,11 @@ class _Collector:
         self.rows[table] = max(self.rows.get(table, 0), row)
 
     def walk(self, node: Any, table: str, row: int, prefix: str, depth: int) -> None:
+        self.nodes += 1
+        if self.nodes > self.max_nodes:
+            raise Unreadable('the document expands to far more values than its text holds '
+                             '(aliases of aliases: a "billion laughs" document?)',
+                             'remove the nested aliases', limit='max_nesting')
         if depth > self.limits.max_nesting:
             raise Unreadable(f'nesting deeper than {self.limits.max_nesting} levels '
                              '(limit max_nesting)', 'flatten the document or raise '
@@ -74,7 +87,7 @@ def _load_text(stream: IO[bytes]) -> str:
                          'split it, or use JSON Lines', limit='max_file_bytes')
     encoding = sniff_encoding(data[:65536])
     try:
-        return data.decode(encoding)
+        return data.decode(encoding, errors=errors_for(encoding))
     except UnicodeDecodeError:
         raise Unreadable(f'text is not valid {encoding}', 'save the file as UTF-8') from None
 
@@ -83,7 +96,8 @@ def _looks_templated(text: str) -> bool:
     return '{{' in text or '{%' in text
 
 
-def read_json(name: str, stream: IO[bytes], limits: Limits, depth: int = 0) -> Iterator[TableOrProblem]:
+def read_json(name: str, stream: IO[bytes], limits: Limits,
+              depth: int = 0) -> Iterator[TableOrProblem]:
     text = _load_text(stream)
     if not text.strip():
         return
@@ -114,13 +128,14 @@ def _template_table(text: str) -> Iterator[Table]:
                 batches=[Batch(1, [lines])], header_row=0)
 
 
-def read_jsonl(name: str, stream: IO[bytes], limits: Limits, depth: int = 0) -> Iterator[TableOrProblem]:
+def read_jsonl(name: str, stream: IO[bytes], limits: Limits,
+               depth: int = 0) -> Iterator[TableOrProblem]:
     head = stream.read(65536)
     encoding = sniff_encoding(head)
     stream.seek(0)
     collector = _Collector(limits)
     import io
-    text = io.TextIOWrapper(stream, encoding=encoding, errors='strict')
+    text = io.TextIOWrapper(stream, encoding=encoding, errors=errors_for(encoding))
     try:
         for number, line in enumerate(text, start=1):
             if not line.strip():
@@ -144,15 +159,15 @@ def read_jsonl(name: str, stream: IO[bytes], limits: Limits, depth: int = 0) -> 
     yield from collector.result()
 
 
-def read_yaml(name: str, stream: IO[bytes], limits: Limits, depth: int = 0) -> Iterator[TableOrProblem]:
+def read_yaml(name: str, stream: IO[bytes], limits: Limits,
+              depth: int = 0) -> Iterator[TableOrProblem]:
     import yaml
     text = _load_text(stream)
     if not text.strip():
         return
-    loader = getattr(yaml, 'CSafeLoader', yaml.SafeLoader)
-    collector = _Collector(limits)
+    collector = _Collector(limits, max_nodes=_node_budget(text))
     try:
-        for number, doc in enumerate(yaml.load_all(text, Loader=loader)):
+        for number, doc in enumerate(yaml.load_all(text, Loader=_yaml_loader())):
             collector.walk(doc, '' if number == 0 else f'document {number + 1}', 1, '', 0)
     except yaml.YAMLError as exc:
         if _looks_templated(text):
@@ -160,8 +175,33 @@ def read_yaml(name: str, stream: IO[bytes], limits: Limits, depth: int = 0) -> I
             return
         mark = getattr(exc, 'problem_mark', None)
         where = f' at line {mark.line + 1}' if mark is not None else ''
-        raise Unreadable(f'invalid YAML{where}', 'fix the file, or exclude it if it is not data') from None
+        raise Unreadable(f'invalid YAML{where}',
+                         'fix the file, or exclude it if it is not data') from None
     except RecursionError:
         raise Unreadable('YAML nested too deeply to read', 'flatten the document',
                          limit='max_nesting') from None
     yield from collector.result()
+
+
+def _node_budget(text: str) -> int:
+    """Values a document may expand to: generous for anchors reused a few times."""
+    return 50 * len(text) + 100_000
+
+
+def _yaml_loader() -> type[Any]:
+    import yaml
+    base = getattr(yaml, 'CSafeLoader', yaml.SafeLoader)
+
+    class _Loader(base):  # type: ignore[misc, valid-type]
+        """Safe loading; an unknown tag yields the plain value it tags."""
+
+    def plain(loader: Any, suffix: str, node: Any) -> Any:
+        if isinstance(node, yaml.MappingNode):
+            return loader.construct_mapping(node)
+        if isinstance(node, yaml.SequenceNode):
+            return loader.construct_sequence(node)
+        return loader.construct_scalar(node)
+
+    _Loader.add_multi_constructor('!', plain)
+    _Loader.add_multi_constructor('tag:yaml.org,2002:python/', plain)
+    return _Loader
