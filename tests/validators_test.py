@@ -253,7 +253,7 @@ def test_ip_signals(address: str, signal: str) -> None:
     assert v.ip_address(address, CTX) == signal
 
 
-@pytest.mark.parametrize('value', ['1.2.3.4', '4.0.1.2', '2.5.4.97', '::', '12:30:45',
+@pytest.mark.parametrize('value', ['1.2.3.4', '4.0.1.2', '2.5.4.97', '::', 'bad::dec', '12:30:45',
                                    '00:1a:2b:3c:4d:5e', '256.1.1.1'])
 def test_ip_rejects_versions_and_look_alikes(value: str) -> None:
     assert v.ip_address(value, CTX) is None

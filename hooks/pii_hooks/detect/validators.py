@@ -304,8 +304,8 @@ def ip_address(value: str, ctx: ValueContext) -> str | None:
         octets = text.split('.')
         if len(octets[0]) == 1 and sum(len(octet) == 1 for octet in octets) >= 3:
             return None         # 1.2.3.4, 4.0.1.2, 2.5.4.97: versions and OIDs, not hosts
-    elif text.strip(':') == '':
-        return None             # '::' alone: a separator, not an address
+    elif not any(ch.isdigit() for ch in text):
+        return None             # '::', 'bad::dec': separators and C++ scopes, not addresses
     if any(address in network for network in _DOC_NETWORKS):
         return 'doc-ip'
     if address.is_global:

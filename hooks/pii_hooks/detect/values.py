@@ -157,8 +157,9 @@ def _plan(header_category: str | None, length: int) -> _Plan:
 
 
 
-#: Marks every candidate holds: a digit, '@' (e-mail) or ':' (IPv6 in hex letters: 'fe::ab').
-_MARK = re.compile(r'[\d@:]')
+#: Marks every candidate holds: a digit or '@' (an IPv6 address without a digit, such as
+#: 'bad::dec', is C++ far more often than a host, and the validator refuses it).
+_MARK = re.compile(r'[\d@]')
 #: An Italian codice fiscale whose every digit became a letter (omocodia) holds no mark.
 _ALL_LETTER_CF = re.compile(r'[A-Z]{6}[\dLMNP-V]{2}[A-EHLMPR-T]')
 #: Whole values that are one number, amount, date or time: never an identifier.
@@ -176,7 +177,7 @@ def candidate_prefilter(text: str) -> bool:
 
     Integers always pass (bare digit runs are SSNs, A-numbers, phones under
     their headers; '123456789.0' is an integer a spreadsheet made a float).
-    Words without a digit, '@' or ':' fail, and so do decimals, amounts with
+    Words without a digit or '@' fail, and so do decimals, amounts with
     thousands separators, dates and times: one value each, never an identifier.
     """
     if text.isdigit():
@@ -231,27 +232,43 @@ def classify_value(value: str, ctx: ValueContext = NO_CONTEXT) -> ValueHit | Non
     return None
 
 
+@functools.lru_cache(maxsize=1)
+def _text_scan() -> tuple[tuple[Detector, ...], re.Pattern[str]]:
+    """The in_text detectors and their patterns joined: free text is read once, not per detector."""
+    chosen = tuple(d for d in detectors() if d.in_text and not d.needs_header)
+    joined = '|'.join(f'(?P<d{i}>{d.pattern.pattern})' for i, d in enumerate(chosen))
+    return chosen, re.compile(f'{_LEFT}(?:{joined}){_RIGHT}')
+
+
 def find_in_text(text: str, ctx: ValueContext = NO_CONTEXT) -> Iterator[tuple[ValueHit, str]]:
     """Hits inside free text (comments, descriptions), with the matched span.
 
-    Only detectors marked in_text, and only tokens that stand alone.  A span
-    claimed by one detector is not offered to the next (a card number is not
-    also a phone number).
+    Only detectors marked in_text, and only tokens that stand alone.  Tokens
+    are taken left to right; where several detectors' patterns start at the
+    same place, the first whose validator accepts takes the token (a card
+    number is not also a phone number), and a published sample takes it too.
     """
     if not candidate_prefilter(text.strip()):
         return
-    claimed: list[tuple[int, int]] = []
-    for det in detectors():
-        if not det.in_text or det.needs_header:
-            continue
-        assert det.text_pattern is not None
-        for m in det.text_pattern.finditer(text):
-            start, end = m.span()
-            if any(start < b and a < end for a, b in claimed):
+    chosen, joined = _text_scan()
+    pos = 0
+    while True:
+        m = joined.search(text, pos)
+        if m is None:
+            return
+        start = m.start()
+        first = int((m.lastgroup or 'd0')[1:])
+        taken = 0
+        for det in chosen[first:]:
+            assert det.text_pattern is not None
+            found = m if det is chosen[first] else det.text_pattern.match(text, start)
+            if found is None:
                 continue
-            judged = _judge(det, m.group(0), ctx)
+            judged = _judge(det, found.group(0), ctx)
             if judged is False:
                 continue
-            claimed.append((start, end))    # a sample claims its span too
+            taken = found.end()
             if isinstance(judged, ValueHit):
-                yield judged, m.group(0)
+                yield judged, found.group(0)
+            break
+        pos = max(taken, start + 1)
