@@ -109,7 +109,10 @@ def judge_table(table: TableEvidence, headers_only: bool = False) -> list[_Verdi
                                          'is one (a template or codebook?)'))
             continue
         if cat in IDENTIFIERS:
-            verdicts.append(_Verdict(col, BLOCK, 'validated-identifier',
+            verdicts.append(_Verdict(col, BLOCK, 'secret' if cat == 'secret' else
+                                     'validated-identifier',
+                                     'credentials give access to systems: a published key '
+                                     'is a compromised key' if cat == 'secret' else
                                      f'{label(cat)} identify a person on their own'))
         elif (col.hidden or hidden_part) and cat in PERSON | {'date_of_birth', 'street_address'}:
             verdicts.append(_Verdict(col, BLOCK, 'hidden-people',
@@ -213,8 +216,13 @@ def decide(evidence: FileEvidence, config: Config, publish: Publish = Publish(),
         findings.append(Finding(evidence.path, problem.category, level, loc, 0, (),
                                 problem.reason, problem.fix, 'fail-closed', evidence.commit, url))
     for table in evidence.tables:
+        limits = config.thresholds
         for verdict in judge_table(table, headers_only):
             col = verdict.column
+            if col.category not in IDENTIFIERS and col.count and (
+                    col.count < limits.min_count
+                    or col.count < limits.min_share * max(col.nonempty, 1)):
+                continue        # the repository asked for quieter reports
             loc = Location(table.part, table.state, col.column, col.column_index, col.first_row,
                            col.last_row)
             level = _level_for(config, evidence.path, col.category, verdict.rule,
