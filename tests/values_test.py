@@ -5,11 +5,14 @@ All values are synthetic (check digits computed with python-stdnum in
 """
 from __future__ import annotations
 
+import datetime as dt
 import time
 from importlib.resources import files
 
 import pytest
 import yaml
+from hypothesis import given, settings
+from hypothesis import strategies as st
 from stdnum.es import dni, nie
 from stdnum.fr import nir
 from stdnum.it import codicefiscale
@@ -343,3 +346,27 @@ def test_clean_cells_are_cheap() -> None:
 def test_hits_carry_no_more_than_the_interface() -> None:
     found = classify_value('234-56-7890')
     assert isinstance(found, ValueHit) and found == ValueHit('ssn', 'ssn', '')
+
+
+# --- properties: whole numbers stay whole ----------------------------------------
+
+@settings(max_examples=300, deadline=None)
+@given(st.floats(allow_nan=False, allow_infinity=False).filter(lambda x: x != int(x)),
+       st.sampled_from([None, 'ssn', 'phone', 'credit_card', 'national_id', 'a_number']))
+def test_no_decimal_is_an_identifier(number: float, header: str | None) -> None:
+    assert classify_value(repr(number), under(header)) is None
+
+
+@settings(max_examples=300, deadline=None)
+@given(st.integers(min_value=0, max_value=10 ** 12 - 1))
+def test_no_count_is_an_identifier_without_a_header(number: int) -> None:
+    assert classify_value(str(number)) is None
+    assert list(find_in_text(f'a total of {number} cases')) == []
+
+
+@settings(max_examples=200, deadline=None)
+@given(st.dates())
+def test_no_date_is_an_identifier(day: dt.date) -> None:
+    for text in (day.isoformat(), day.strftime('%m/%d/%Y'), day.strftime('%d.%m.%Y'),
+                 day.strftime('%Y%m%d')):
+        assert classify_value(text) is None, text

@@ -133,7 +133,9 @@ def _load(spec: Mapping[str, Any]) -> tuple[Detector, ...]:
 def detectors() -> tuple[Detector, ...]:
     raw = importlib.resources.files('pii_hooks.detect').joinpath('data/patterns.yaml').read_text(
         encoding='utf-8')
-    return _load(yaml.safe_load(raw))
+    # libyaml's loader when the wheel has it: 2 ms instead of 17 on every hook start
+    loader = getattr(yaml, 'CSafeLoader', yaml.SafeLoader)
+    return _load(yaml.load(raw, Loader=loader))
 
 
 class _Plan(NamedTuple):
