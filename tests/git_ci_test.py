@@ -194,10 +194,14 @@ def test_show_values_refused_in_ci(git_repo: Path, monkeypatch: pytest.MonkeyPat
 
 def test_workers_threshold(monkeypatch: pytest.MonkeyPatch) -> None:
     monkeypatch.setattr(run.os, 'cpu_count', lambda: 2)
+    size = run.PARALLEL_MIN_BYTES
     small = [run.Job('a.csv', 1000), run.Job('b.csv', 1000)]
-    big = [run.Job('a.csv', run.PARALLEL_MIN_BYTES), run.Job('b.csv', 1)]
+    even = [run.Job('a.csv', size), run.Job('b.csv', size)]
+    lopsided = [run.Job('a.csv', 100 * size), run.Job('b.csv', size // 2)]
     assert run._workers(small) == 0
-    assert run._workers(big[:1]) == 0
-    assert run._workers(big) == 2
+    assert run._workers(even[:1]) == 0
+    assert run._workers(even) == 2
+    assert run._workers(lopsided) == 0      # the big file sets the pace anyway
+    assert run._workers([*lopsided, *even]) == 2
     monkeypatch.setattr(run.os, 'cpu_count', lambda: 1)
-    assert run._workers(big) == 0
+    assert run._workers(even) == 0

@@ -1,6 +1,8 @@
 """Native hooks end to end: real `git commit`, `git merge`, `git push` to local bare repos."""
 from __future__ import annotations
 
+import io
+import sys
 from pathlib import Path
 
 import pytest
@@ -292,3 +294,23 @@ def test_pre_receive_rejects_a_push(guarded: Path, tmp_path: Path) -> None:
     assert _push(client, 'origin', 'main:other')[0] != 0
     code, out = _push(client, 'origin', 'main~2:refs/heads/clean')
     assert code == 0, out
+
+
+def test_pre_receive_reads_the_configuration_in_the_bare_repository(
+        guarded: Path, tmp_path: Path) -> None:
+    write(guarded, '.pii-hooks.yaml', "exclude: ['fixtures/**']\n")
+    client = init_repo(tmp_path / 'client')
+    write(client, 'fixtures/people.csv', people_csv())
+    commit_all(client, 'synthetic fixtures, excluded on the server')
+    git(client, 'remote', 'add', 'origin', str(guarded))
+    code, out = _push(client, 'origin', 'main')
+    assert code == 0, out
+
+
+def test_hook_entry_point_edge_cases(git_repo: Path, capsys: pytest.CaptureFixture[str],
+                                     monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.setattr(sys, 'stdin', io.TextIOWrapper(io.BytesIO(b'')))
+    assert main(['hook', 'post-commit']) == 2                # not a hook pii-hooks runs
+    assert main(['hook', 'pre-receive']) == 0                # no stdin lines: nothing received
+    assert main(['hook', 'pre-push', 'origin']) == 0         # nothing pushed
+    capsys.readouterr()
