@@ -352,7 +352,7 @@ def _scan_plan(plan: Plan, out: Output, branch: str = '') -> int:
     jobs = _select(plan.jobs, config, root)
     if not jobs and quiet:
         return EXIT_CLEAN
-    evidence = scan_jobs(jobs, _settings(config, out.full_report, out.headers_only))
+    evidence = scan_jobs(jobs, _settings(config, out.full_report, out.headers_only, root))
     findings = _decide(evidence, config, root, out.headers_only, branch)
     emit(findings, len(evidence), out.format, out.output)
     return _exit_code(findings)

@@ -152,11 +152,6 @@ def staged_changes() -> Changes:
     return _triage(BlobRef(path, oid, None, mode) for _c, mode, oid, path in _raw_entries(out))
 
 
-def staged_blobs(cwd: str | None = None) -> list[BlobRef]:
-    """The blobs of ``staged_changes`` (kept for callers that need no notes)."""
-    return staged_changes().blobs
-
-
 def index_blobs() -> Changes:
     """Every tracked file in the index (``scan --all-files``)."""
     out = git('ls-files', '-s', '-z')
@@ -425,16 +420,3 @@ def blob_sizes(oids: Sequence[str]) -> list[int]:
         fields = line.split()
         sizes.append(int(fields[2]) if len(fields) >= 3 and fields[2].isdigit() else 0)
     return sizes
-
-
-def read_blobs(refs: Iterable[BlobRef], wanted: Callable[[str], bool],
-               origin: str = 'index') -> Iterator[ScanItem]:
-    """ScanItems for the wanted blobs, through one ``git cat-file --batch`` process."""
-    todo = [r for r in refs if wanted(r.path)]
-    if not todo:
-        return
-    with BlobReader() as reader:
-        for ref in todo:
-            item = reader.item(ref, origin)
-            if item is not None:
-                yield item
