@@ -319,10 +319,10 @@ def emit(findings: Sequence[Finding], count: int, fmt: str, output: str | None) 
         from pii_hooks.report.json_report import render_json
         text = render_json(findings, count)
     elif fmt == 'sarif':
-        from pii_hooks.report.sarif import render_sarif  # type: ignore[import-not-found,unused-ignore]
+        from pii_hooks.report.sarif import render_sarif
         text = render_sarif(findings, count)
     elif fmt == 'github':
-        from pii_hooks.report.github import render_github  # type: ignore[import-not-found,unused-ignore]
+        from pii_hooks.report.github import render_github
         text = render_github(findings, count)
     else:
         from pii_hooks.report.text import render_text
