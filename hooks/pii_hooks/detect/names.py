@@ -29,6 +29,8 @@ _TOKEN = re.compile(r"^[^\W\d_]+(?:['’\-][^\W\d_]+)*\.?$")
 #: Characters no written name holds: digits, '@', '/', '&', brackets, '_', ':'...
 _NOT_A_NAME = re.compile(r"[^\w\s,.'’\-]|[\d_]")
 _SPLIT = re.compile(r'[\s,]+')
+#: Surnames no one mistakes for a word: O'Brien, D'Angelo, McAllister, MacDonald.
+_SURNAME_SHAPE = re.compile(r"^(?:[OD]['’][A-Z]|Ma?c[A-Z])")
 _HAN = re.compile(r'^[\u3400-\u4dbf\u4e00-\u9fff]{2,4}$')
 _HANGUL = re.compile(r'^[\uac00-\ud7a3]{2,4}$')
 _DEVANAGARI = re.compile(r'[\u0900-\u097f]')
@@ -41,6 +43,10 @@ PARTICLES = frozenset({'de', 'da', 'das', 'do', 'dos', 'del', 'della', 'delle', 
                        'der', 'den', 'di', 'du', 'des', 'van', 'von', 'vom', 'zu', 'la', 'le',
                        'lo', 'y', 'e', 'bin', 'binti', 'bint', 'ibn', 'ben', 'al', 'el', 'ter',
                        'ten', 'op', 'het', 'af', 'av', 'st', 'mac', 'ap', 'abu', 'bou'})
+#: Particles that open a surname ('De Luca', 'Van Dyke', 'Lê'), unlike 'La' ('La Paz').
+_SURNAME_PARTICLES = frozenset({'de', 'di', 'da', 'van', 'von', 'le', 'du', 'del', 'della',
+                                'dos', 'das', 'do', 'ter', 'ten', 'den', 'der', 'mac', 'bin',
+                                'ibn', 'abu'})
 #: Titles before a name ('Dr.', 'Mme', 'pan', 'Quý ông', 'Shri').
 HONORIFICS = frozenset({'mr', 'mrs', 'ms', 'miss', 'mx', 'dr', 'prof', 'professor', 'sir',
                         'dame', 'lady', 'lord', 'rev', 'fr', 'hon', 'sr', 'sra', 'srta', 'don',
@@ -58,13 +64,15 @@ SUFFIXES = frozenset({'jr', 'sr', 'ii', 'iii', 'iv', 'phd', 'md', 'mba', 'bsc', 
                       'dipl', 'mag', 'hijo', 'filho', 'neto', 'junior', 'jnr', 'snr'})
 
 NAME, GIVEN_WORD, NAME_WORD, WORD, UNKNOWN = 'name', 'given-word', 'name-word', 'word', 'unknown'
-_RANK = {NAME: 0, GIVEN_WORD: 1, NAME_WORD: 2, UNKNOWN: 3, WORD: 4}
+RARE_NAME_WORD = 'rare-name-word'
+_RANK = {NAME: 0, GIVEN_WORD: 1, NAME_WORD: 2, UNKNOWN: 3, RARE_NAME_WORD: 4, WORD: 5}
 
 
 class NameLists(NamedTuple):
     given: frozenset[str]
     family: frozenset[str]
     words: frozenset[str]
+    popular: frozenset[str]     # names that are also words, but popular names ('rose')
     chinese: frozenset[str]
     korean: frozenset[str]
 
@@ -79,13 +87,13 @@ def fold(token: str) -> str:
 @functools.lru_cache(maxsize=1)
 def lists() -> NameLists:
     resource = importlib.resources.files('pii_hooks.detect').joinpath('data/names.txt.gz')
-    kinds: dict[str, set[str]] = {k: set() for k in 'gfwck'}
+    kinds: dict[str, set[str]] = {k: set() for k in 'gfwpck'}
     with resource.open('rb') as raw, gzip.open(raw, 'rt', encoding='utf-8') as lines:
         for line in lines:
             kind, _, token = line.rstrip('\n').partition('\t')
             if kind in kinds:
                 kinds[kind].add(token)
-    return NameLists(*(frozenset(kinds[k]) for k in 'gfwck'))
+    return NameLists(*(frozenset(kinds[k]) for k in 'gfwpck'))
 
 
 def name_lists() -> tuple[frozenset[str], frozenset[str]]:
@@ -106,8 +114,12 @@ def token_kind(folded: str) -> str:
         named = given or piece in found.family
         if named and piece not in found.words:
             return NAME
-        kind = (GIVEN_WORD if given else NAME_WORD) if named else (
-            WORD if piece in found.words else UNKNOWN)
+        if named and piece in found.popular:
+            kind = GIVEN_WORD if given else NAME_WORD
+        elif named:     # a word that some people bear: 'Garden', 'Honey', 'Blanca'
+            kind = RARE_NAME_WORD
+        else:
+            kind = WORD if piece in found.words else UNKNOWN
         if not best or _RANK[kind] < _RANK[best]:
             best = kind
     return best or UNKNOWN
@@ -143,6 +155,9 @@ def _judge(tokens: list[str], *, shout: bool, cased: bool = True) -> bool:
     counts = dict.fromkeys(_RANK, 0)
     initials = 0
     single = ''
+    # 'Lê Văn Tâm', 'De Luca', 'Van Dyke': a capitalised particle first is a surname
+    lead_particle = (len(tokens) > 1 and tokens[0][:1].isupper()
+                     and fold(tokens[0]) in _SURNAME_PARTICLES)
     for token in tokens:
         folded = fold(token)
         if len(folded) == 1 and (token[0].isupper() or not cased):
@@ -155,20 +170,26 @@ def _judge(tokens: list[str], *, shout: bool, cased: bool = True) -> bool:
         single = folded
         counts[token_kind(folded)] += 1
     named, given_word, both = counts[NAME], counts[GIVEN_WORD], counts[NAME_WORD]
+    rare, unknown = counts[RARE_NAME_WORD], counts[UNKNOWN]
     content = sum(counts.values())
     if counts[WORD] or not 1 <= content <= 6:
         return False
     if content == 1:
-        # One word alone is a person only as a given name: a lone surname is as often a
-        # town ('Burgos'), a firm ('Fonseca') or a double-barrelled firm ('Smith-Myers').
+        # One word alone is a person only as a given name or an unmistakable surname: a
+        # lone surname is as often a town ('Burgos'), a firm ('Fonseca', 'Smith-Myers').
         if shout or '-' in single:
             return False
-        lone_given = named == 1 and single in lists().given and single not in lists().family
-        return lone_given or (named + given_word + both == 1 and (initials > 0 or titled))
-    known = named + given_word + both
-    if counts[UNKNOWN] > known:
-        return False
-    # a given name that is also a word ('Angelo', 'Rosa', 'Mason') still opens a name
+        lone = named == 1 and (_SURNAME_SHAPE.match(tokens[-1]) is not None or (
+            single in lists().given and single not in lists().family))
+        return lone or (named + given_word + both == 1 and (initials > 0 or titled
+                                                             or (lead_particle and not shout)))
+    strong = named + given_word + both
+    # a given name first ('Giuseppe Verdi', 'VERDI, Giuseppe') outweighs one word-name
+    lead = tokens[-1] if ',' in ''.join(tokens[:-1]) else tokens[0]
+    lead_given = _RANK.get(token_kind(fold(lead)), 9) == 0 and fold(lead) in lists().given
+    if unknown > strong or rare > strong or (rare == strong and not lead_given):
+        return False            # 'Red Stapler', 'Golden Apple': words some people bear
+    # a given name that is also a word ('Angelo', 'Mason') still opens a name
     return named >= 1 or given_word >= 1 or both >= 2 or (both == 1 and (initials > 0 or titled))
 
 
