@@ -105,46 +105,46 @@ def xlsx_bytes(sheets: Sequence[Sheet], *, parts: Mapping[str, str | bytes] | No
     workbook (ids rIdW1...); ``workbook_extra``: raw XML after <sheets>
     (definedNames, pivotCaches); ``part_rels``: relationships of other parts.
     """
-    buffer = io.BytesIO()
+    files: dict[str, str | bytes] = {}
     overrides = ['<Override PartName="/xl/workbook.xml" ContentType="application/vnd.'
                  'openxmlformats-officedocument.spreadsheetml.sheet.main+xml"/>']
+    wb_rels: list[tuple[str, str, str]] = []
+    sheet_entries = []
+    for i, sheet in enumerate(sheets, start=1):
+        state = f' state="{sheet.state}"' if sheet.state != 'visible' else ''
+        sheet_entries.append(f'<sheet name={quoteattr(sheet.name)} sheetId="{i}"{state} '
+                             f'r:id="rId{i}"/>')
+        wb_rels.append((f'rId{i}', 'worksheet', f'worksheets/sheet{i}.xml'))
+        files[f'xl/worksheets/sheet{i}.xml'] = sheet_xml(sheet)
+        overrides.append(f'<Override PartName="/xl/worksheets/sheet{i}.xml" ContentType='
+                         '"application/vnd.openxmlformats-officedocument.spreadsheetml.'
+                         'worksheet+xml"/>')
+        if sheet.rels:
+            files[f'xl/worksheets/_rels/sheet{i}.xml.rels'] = _rels(
+                (f'rId{j}', t, target) for j, (t, target) in enumerate(sheet.rels, start=1))
+    wb_rels.append(('rIdS', 'styles', 'styles.xml'))
+    for j, (kind, target) in enumerate(workbook_rels, start=1):
+        wb_rels.append((f'rIdW{j}', kind, target))
+    files['[Content_Types].xml'] = (
+        f'{XML_HEAD}<Types xmlns="http://schemas.openxmlformats.org/package/2006/'
+        'content-types"><Default Extension="rels" ContentType="application/vnd.'
+        'openxmlformats-package.relationships+xml"/><Default Extension="xml" '
+        f'ContentType="application/xml"/>{"".join(overrides)}</Types>')
+    files['_rels/.rels'] = _rels([('rId1', 'officeDocument', 'xl/workbook.xml')])
+    files['xl/workbook.xml'] = (
+        f'{XML_HEAD}<workbook xmlns="{NS}" xmlns:r="{NS_R}"><sheets>'
+        f'{"".join(sheet_entries)}</sheets>{workbook_extra}</workbook>')
+    files['xl/_rels/workbook.xml.rels'] = _rels(wb_rels)
+    files['xl/styles.xml'] = styles or STYLES_PLAIN
+    files.update(parts or {})
+    for name, rels in (part_rels or {}).items():
+        folder, _, base = name.rpartition('/')
+        files[f'{folder}/_rels/{base}.rels'] = _rels(
+            (f'rId{j}', t, target) for j, (t, target) in enumerate(rels, start=1))
+    buffer = io.BytesIO()
     with zipfile.ZipFile(buffer, 'w', zipfile.ZIP_DEFLATED) as z:
-        wb_rels: list[tuple[str, str, str]] = []
-        sheet_entries = []
-        for i, sheet in enumerate(sheets, start=1):
-            state = f' state="{sheet.state}"' if sheet.state != 'visible' else ''
-            sheet_entries.append(f'<sheet name={quoteattr(sheet.name)} sheetId="{i}"{state} '
-                                 f'r:id="rId{i}"/>')
-            wb_rels.append((f'rId{i}', 'worksheet', f'worksheets/sheet{i}.xml'))
-            z.writestr(f'xl/worksheets/sheet{i}.xml', sheet_xml(sheet))
-            overrides.append(f'<Override PartName="/xl/worksheets/sheet{i}.xml" ContentType='
-                             '"application/vnd.openxmlformats-officedocument.spreadsheetml.'
-                             'worksheet+xml"/>')
-            if sheet.rels:
-                z.writestr(f'xl/worksheets/_rels/sheet{i}.xml.rels',
-                           _rels((f'rId{j}', t, target)
-                                 for j, (t, target) in enumerate(sheet.rels, start=1)))
-        wb_rels.append(('rIdS', 'styles', 'styles.xml'))
-        for j, (kind, target) in enumerate(workbook_rels, start=1):
-            wb_rels.append((f'rIdW{j}', kind, target))
-        z.writestr('[Content_Types].xml', (
-            f'{XML_HEAD}<Types xmlns="http://schemas.openxmlformats.org/package/2006/'
-            'content-types"><Default Extension="rels" ContentType="application/vnd.'
-            'openxmlformats-package.relationships+xml"/><Default Extension="xml" '
-            f'ContentType="application/xml"/>{"".join(overrides)}</Types>'))
-        z.writestr('_rels/.rels', _rels([('rId1', 'officeDocument', 'xl/workbook.xml')]))
-        z.writestr('xl/workbook.xml', (
-            f'{XML_HEAD}<workbook xmlns="{NS}" xmlns:r="{NS_R}"><sheets>'
-            f'{"".join(sheet_entries)}</sheets>{workbook_extra}</workbook>'))
-        z.writestr('xl/_rels/workbook.xml.rels', _rels(wb_rels))
-        z.writestr('xl/styles.xml', styles or STYLES_PLAIN)
-        for name, content in (parts or {}).items():
+        for name, content in files.items():
             z.writestr(name, content)
-        for name, rels in (part_rels or {}).items():
-            folder, _, base = name.rpartition('/')
-            z.writestr(f'{folder}/_rels/{base}.rels',
-                       _rels((f'rId{j}', t, target) for j, (t, target) in
-                             enumerate(rels, start=1)))
     return buffer.getvalue()
 
 

@@ -60,6 +60,10 @@ _GLOBAL_LIMITS = frozenset({'max_uncompressed_bytes', 'max_depth', 'max_members'
 _DRIVE = re.compile(r'^[A-Za-z]:')
 
 
+class MemberLimit(Unreadable):
+    """One member is over a per-member limit: the member fails, the others are still read."""
+
+
 class _Budget:
     """Bytes unpacked from one top-level file, shared by the archives nested in it."""
 
@@ -119,12 +123,12 @@ def spool(source: IO[bytes] | io.BufferedIOBase, member: str, compressed: int, l
         while block := source.read(_READ):
             count += len(block)
             if count > limits.max_file_bytes:
-                raise Unreadable(f'member {member} unpacks to more than '
+                raise MemberLimit(f'member {member} unpacks to more than '
                                  f'{limits.max_file_bytes:,} bytes (limit max_file_bytes)',
                                  'raise limits.max_file_bytes in .pii-hooks.yaml',
                                  limit='max_file_bytes')
             if count > _RATIO_FLOOR and count > max(compressed, 1) * limits.max_ratio:
-                raise Unreadable(f'member {member} unpacks to over {limits.max_ratio} times its '
+                raise MemberLimit(f'member {member} unpacks to over {limits.max_ratio} times its '
                                  'compressed size (limit max_ratio): a zip bomb?',
                                  'raise limits.max_ratio if the file is genuine',
                                  limit='max_ratio')
@@ -211,6 +215,9 @@ def _zip_member(archive: zipfile.ZipFile, info: zipfile.ZipInfo, limits: Limits,
     try:
         with archive.open(info) as source:
             data = spool(source, member, info.compress_size, limits, budget)
+    except MemberLimit as exc:
+        yield ReadProblem(label, exc.reason, exc.fix)
+        return
     except NotImplementedError:
         yield ReadProblem(label, 'a member compressed with a method pii-hooks cannot read',
                           'rebuild the archive with deflate')
@@ -253,8 +260,12 @@ def read_tar(name: str, stream: IO[bytes], limits: Limits,
                 source = archive.extractfile(info)
                 if source is None:
                     continue
-                with source:
-                    data = spool(source, info.name, info.size, limits, scope.budget)
+                try:
+                    with source:
+                        data = spool(source, info.name, info.size, limits, scope.budget)
+                except MemberLimit as exc:
+                    yield ReadProblem(label, exc.reason, exc.fix)
+                    continue
                 with data:
                     yield from _member_tables(label, info.name, data, limits, depth)
     except (tarfile.TarError, EOFError, zlib.error):

@@ -63,10 +63,10 @@ def sniff_encoding(head: bytes) -> str:
         # UTF-16 without a BOM: every other byte is NUL in Latin text
         zeros_odd = head[1:200:2].count(0)
         zeros_even = head[0:200:2].count(0)
-        if zeros_odd > 40 and zeros_even < 5:
-            return 'utf-16-le'
-        if zeros_even > 40 and zeros_odd < 5:
-            return 'utf-16-be'
+        guess = ('utf-16-le' if zeros_odd > 40 and zeros_even < 5 else
+                 'utf-16-be' if zeros_even > 40 and zeros_odd < 5 else '')
+        if guess and _reads_as_text(head[:4000], guess):
+            return guess
         raise Unreadable('binary content (NUL bytes) in a text data file',
                          'check what the file really is; exclude or convert it')
     try:
@@ -85,6 +85,12 @@ def sniff_encoding(head: bytes) -> str:
         raise Unreadable('unknown text encoding (control characters in the text)',
                          'save the file as UTF-8')
     return 'cp1252'
+
+
+def _reads_as_text(sample: bytes, encoding: str) -> bool:
+    text = sample[:len(sample) // 2 * 2].decode(encoding, errors='replace')
+    readable = sum(1 for ch in text if ch.isprintable() or ch in '\r\n\t')
+    return readable >= len(text) * 0.95
 
 
 def _sniff_delimiter(sample: str, name: str) -> str:

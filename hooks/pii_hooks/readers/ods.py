@@ -3,7 +3,9 @@
 * tables hidden by their style (``table:display="false"``, in content.xml's
   automatic styles or in styles.xml) get state 'hidden';
 * rows and columns with ``table:visibility="collapse"`` or ``"filter"``, and
-  rows inside a row group shown collapsed, are hidden rows / columns;
+  rows or columns inside a group shown collapsed, are hidden rows / columns:
+  a regular-expression pre-pass over content.xml (as for XLSX) finds them
+  all before the first batch is scanned;
 * ``table:number-rows-repeated`` and ``number-columns-repeated`` are counted,
   never expanded: a billion repeated empty rows allocate nothing; a repeated
   row that holds values is given at most ``_MAX_REPEAT`` times (the copies
@@ -17,8 +19,9 @@ An encrypted package (``manifest:encryption-data``) fails closed.
 """
 from __future__ import annotations
 
+import re
 import zipfile
-from collections.abc import Callable, Iterator
+from collections.abc import Iterator
 from typing import IO
 from xml.etree import ElementTree as ET
 
@@ -36,10 +39,78 @@ NS_META = '{urn:oasis:names:tc:opendocument:xmlns:meta:1.0}'
 _MAX_REPEAT = 100
 _MAX_COLUMNS = 16_384
 _MAX_ROWS = 1 << 31
-_HIDDEN = ('collapse', 'filter')
+_HIDDEN_BYTES = (b'collapse', b'filter')
+_TABLE_NS = b'urn:oasis:names:tc:opendocument:xmlns:table:1.0'
+_PREFIX = re.compile(rb'xmlns:([\w.-]+)\s*=\s*["\']' + re.escape(_TABLE_NS) + rb'["\']')
+_ATTR = re.compile(rb'([\w.-]+:)?([\w.-]+)\s*=\s*(?:"([^"]*)"|\'([^\']*)\')')
 
 
-def _int(value: str | None, default: int = 1) -> int:
+class Marks:
+    """Hidden rows and columns of one table, in the numbering the rows are read with."""
+
+    def __init__(self) -> None:
+        self.rows: set[int] = set()
+        self.cols: set[int] = set()
+
+
+def hidden_marks(handle: IO[bytes]) -> list[Marks]:
+    """Hidden rows and columns of every table of content.xml, in document order."""
+    data = handle.read(1 << 16)
+    found = _PREFIX.search(data)
+    prefix = re.escape(found.group(1) if found else b'table')
+    tag = re.compile(rb'<(/?)' + prefix + rb':(table|table-row|table-column|table-row-group|'
+                     rb'table-column-group)(?=[\s/>])([^>]*)>')
+    tables: list[Marks] = []
+    marks = Marks()
+    row = col = depth = 0
+    row_groups: list[bool] = []
+    col_groups: list[bool] = []
+    pending = data
+    while True:
+        chunk = handle.read(1 << 20)
+        block = pending + chunk
+        cut = block.rfind(b'<') if chunk else len(block)
+        cut = len(block) if cut < 0 else cut
+        for match in tag.finditer(block, 0, cut):
+            closing, name, raw = match.group(1), match.group(2), match.group(3)
+            empty = raw.endswith(b'/')
+            attrs = {m.group(2): m.group(3) if m.group(3) is not None else m.group(4)
+                     for m in _ATTR.finditer(raw)}
+            if name == b'table':
+                depth += -1 if closing else (0 if empty else 1)
+                if not closing and depth == 1:
+                    marks, row, col = Marks(), 0, 0
+                    tables.append(marks)
+                continue
+            if depth != 1:
+                continue                  # a table inside a cell: not this grid
+            if name in (b'table-row-group', b'table-column-group'):
+                groups = row_groups if name == b'table-row-group' else col_groups
+                if closing:
+                    if groups:
+                        groups.pop()
+                elif not empty:
+                    groups.append(attrs.get(b'display') == b'false')
+                continue
+            if closing:
+                continue
+            if name == b'table-row':
+                repeat = _int(attrs.get(b'number-rows-repeated'))
+                if attrs.get(b'visibility') in _HIDDEN_BYTES or any(row_groups):
+                    marks.rows.update(range(row + 1, row + 1 + min(repeat, _MAX_REPEAT)))
+                row += repeat
+            else:
+                repeat = _int(attrs.get(b'number-columns-repeated'))
+                if attrs.get(b'visibility') in _HIDDEN_BYTES or any(col_groups):
+                    marks.cols.update(range(col, min(col + repeat, _MAX_COLUMNS)))
+                col += repeat
+        pending = block[cut:]
+        if not chunk:
+            break
+    return tables
+
+
+def _int(value: str | bytes | None, default: int = 1) -> int:
     try:
         return max(int(value or default), 1)
     except ValueError:
@@ -95,8 +166,6 @@ class _Sheet:
     def __init__(self, name: str, hidden: bool) -> None:
         self.name = name
         self.hidden = hidden
-        self.hidden_rows: set[int] = set()
-        self.hidden_cols: set[int] = set()
         self.notes: list[list[str | None]] = []
         self.authors: list[str] = []
 
@@ -150,34 +219,17 @@ class _Reader:
         sheet = self.sheet
         assert sheet is not None
         number = 0
-        column = 0
-        collapsed_groups = 0
         parent: ET.Element | None = None
         for event, elem in self.events:
             tag = elem.tag
             if event == 'start':
-                if (tag == f'{NS_TABLE}table-row-group'
-                        and elem.get(f'{NS_TABLE}display') == 'false'):
-                    collapsed_groups += 1
-                elif tag in (f'{NS_TABLE}table-rows', f'{NS_TABLE}table-header-rows',
-                             f'{NS_TABLE}table-row-group', f'{NS_TABLE}table'):
+                if tag in (f'{NS_TABLE}table-rows', f'{NS_TABLE}table-header-rows',
+                           f'{NS_TABLE}table-row-group', f'{NS_TABLE}table'):
                     parent = elem
                 continue
-            if tag == f'{NS_TABLE}table-column':
-                repeat = _int(elem.get(f'{NS_TABLE}number-columns-repeated'))
-                if elem.get(f'{NS_TABLE}visibility') in _HIDDEN:
-                    sheet.hidden_cols.update(range(column, min(column + repeat, _MAX_COLUMNS)))
-                column += repeat
-            elif tag == f'{NS_TABLE}table-row-group':
-                if elem.get(f'{NS_TABLE}display') == 'false':
-                    collapsed_groups -= 1
-            elif tag == f'{NS_TABLE}table-row':
+            if tag == f'{NS_TABLE}table-row':
                 repeat = _int(elem.get(f'{NS_TABLE}number-rows-repeated'))
                 cells = self._cells(elem, number + 1, sheet)
-                hidden = elem.get(f'{NS_TABLE}visibility') in _HIDDEN or collapsed_groups > 0
-                if hidden and cells:
-                    sheet.hidden_rows.update(range(number + 1, number + 1 + min(repeat,
-                                                                                _MAX_REPEAT)))
                 if cells:
                     for copy in range(min(repeat, _MAX_REPEAT)):
                         yield number + 1 + copy, cells
@@ -260,16 +312,21 @@ def _read_package(package: zipfile.ZipFile, limits: Limits) -> Iterator[TableOrP
     styles = read_part(package, 'styles.xml', limits)
     if styles:
         hidden_styles = _hidden_table_styles(iter(('end', e) for e in ET.fromstring(styles).iter()))
+    with open_part(package, 'content.xml', limits) as handle:
+        marks = hidden_marks(handle)
     notes: list[list[str | None]] = []
     authors: list[str] = []
     with open_part(package, 'content.xml', limits) as handle:
         reader = _Reader(iter_xml(handle, ('start', 'end')), hidden_styles, limits)
+        index = 0
         while (sheet := reader.next_table()) is not None:
             label = f'sheet "{sheet.name}"'
             rows = reader.rows()
+            found = marks[index] if index < len(marks) else Marks()
+            index += 1
             yield from grid_table(label, 'hidden' if sheet.hidden else 'visible', rows, limits,
-                                  hidden_rows=_LiveRows(sheet.hidden_rows),
-                                  hidden_columns=_columns_of(sheet))
+                                  hidden_rows=frozenset(found.rows),
+                                  hidden_columns=frozenset(found.cols))
             for _ in rows:           # finish the table: its notes and the next one follow
                 pass
             if sheet.notes:
@@ -281,32 +338,3 @@ def _read_package(package: zipfile.ZipFile, limits: Limits) -> Iterator[TableOrP
         yield records_table('comment authors', 'metadata', ('displayName',),
                             [[a] for a in dict.fromkeys(authors)])
     yield from _meta_table(package, limits)
-
-
-def _columns_of(sheet: _Sheet) -> Callable[[], frozenset[int]]:
-    # columns are declared before the first row: known once the first rows are read
-    return lambda: frozenset(sheet.hidden_cols)
-
-
-class _LiveRows(frozenset[int]):
-    """The hidden rows of a table read in one pass, filled as its rows are read.
-
-    ODS says a row is hidden on the row itself, so the set is known only as
-    the rows stream by; the scanner asks about a row after its batch is read.
-    """
-
-    def __new__(cls, rows: set[int]) -> _LiveRows:
-        live = super().__new__(cls)
-        live.rows = rows
-        return live
-
-    rows: set[int]
-
-    def __contains__(self, item: object) -> bool:
-        return item in self.rows
-
-    def __len__(self) -> int:
-        return len(self.rows)
-
-    def __iter__(self) -> Iterator[int]:
-        return iter(set(self.rows))

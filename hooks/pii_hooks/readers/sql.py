@@ -20,6 +20,7 @@ table's rows in the dump.
 from __future__ import annotations
 
 import io
+import itertools
 import re
 from collections.abc import Iterator
 from typing import IO, NamedTuple
@@ -233,11 +234,11 @@ def _value(tokens: list[Token]) -> str | None:
     if not tokens:
         return None
     strings = [t.text for t in tokens if t.kind == 'string']
-    if len(strings) == 1:
-        return strings[0]            # 'x', _utf8mb4'x', to_date('x', ...), CAST('x' AS ...)
+    if strings:
+        return ' '.join(strings)     # 'x', _utf8mb4'x', to_date('x', 'fmt'), CAST('x' AS ...)
     if len(tokens) == 1 and tokens[0].text.upper() == 'NULL':
         return None
-    return ''.join(t.text for t in tokens if t.kind != 'string') + ' '.join(strings)
+    return ''.join(t.text for t in tokens)
 
 
 def _copy_row(line: str) -> list[str | None]:
@@ -337,11 +338,14 @@ def _copy(lexer: _Lexer, tokens: Iterator[Token],
         after = next(tokens, None)
     if 'STDIN' not in words:
         return                                 # COPY ... TO / FROM 'file': no data here
-    for line in lexer.lines():
+    lines = lexer.lines()
+    rest = next(lines, '')                     # the end of the COPY statement's own line
+    if rest.strip():
+        lines = itertools.chain([rest], lines)
+    for line in lines:
         if line == '\\.':
             return
-        if line or columns:
-            yield Event('row', table, columns, _copy_row(line))
+        yield Event('row', table, columns, _copy_row(line))
 
 
 class _Peek:
