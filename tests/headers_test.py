@@ -34,6 +34,7 @@ MUST_MATCH = [
     ('Correo electrónico', 'email'), ('Courriel', 'email'), ('E-Mail-Adresse', 'email'),
     ('Endereço de e-mail', 'email'), ('Indirizzo email', 'email'), ('E-mailadres', 'email'),
     ('email du client', 'email'), ('email_sha256', 'email'), ('Email ID', 'email'),
+    ('Email address of the applicant (required)', 'email'), ('Phone (home)', 'phone'),
     # phone
     ('phone', 'phone'), ('Phone Number', 'phone'), ('home_phone', 'phone'), ('phone2', 'phone'),
     ('tel', 'phone'), ('mob', 'phone'), ('cell', 'phone'), ('Mobile No.', 'phone'),
@@ -163,6 +164,8 @@ NAMES_NOTHING = [
     'species name', 'project name', 'client hostname', 'device mac address',
     'email template', 'age', 'Age group', 'race results', 'race distance', 'Facility Name',
     'congressional district', 'state code', 'zipfile', 'cell type', 'telaviv', 'government',
+    'Gender (count)', 'Nationality (%)', 'Race (n)', '', '   ', '#', '(x)', '名前',
+    'a' * 5000, ' '.join(['word'] * 2000),
 ]
 
 # Near-misses of long terms (typos) that still name the category.

@@ -40,6 +40,9 @@ _SCAN_SINGLE = frozenset({'ssn', 'itin', 'email', 'passport', 'date_of_birth', '
                           'ethnicity', 'religion', 'sexual_orientation', 'iban', 'a_number'})
 _SCAN_SKIP = frozenset({'mail', 'born', 'geb', 'mel', 'asylum', 'detention', 'removal'})
 _NAME_WORDS = frozenset({'name', 'names', 'nom', 'nombre', 'nome', 'naam', 'display name'})
+_COUNTING = frozenset({'n', 'count', 'counts', 'total', 'totals', 'pct', 'percent',
+                       'percentage', 'share', 'rate', 'ratio', 'avg', 'mean', 'median', 'sum'})
+_LONGEST = 80               # longer headers are sentences: looked up whole, never taken apart
 _FUZZY_MIN = 6              # shorter terms ('ssn', 'dob', 'zip', 'tel') are never fuzzy
 
 
@@ -168,14 +171,19 @@ def classify_headers(headers: Sequence[str]) -> tuple[HeaderMatch | None, ...]:
 
 
 def _classify(header: str) -> _Found:
+    notes = _BRACKETS.findall(header)
+    if notes:
+        # 'Date of birth (mm/dd/yyyy)', 'Email (required)', 'Phone [home]': the note is
+        # about the column, the rest names it; unless it says the column counts ('(n)', '%')
+        said = {w for note in notes for w in normalise(note.replace('%', ' pct ')).split()}
+        if said & _COUNTING:
+            return _NOTHING
+        bare = normalise(_BRACKETS.sub(' ', header))
+        found = _resolve(bare) if bare else _UNDECIDED
+        if found.decided:
+            return found
     key = normalise(header)
-    if not key:
-        return _UNDECIDED
-    found = _resolve(key)
-    if not found.decided and _BRACKETS.search(header):
-        # 'Date of birth (mm/dd/yyyy)', 'Phone [home]'
-        found = _resolve(normalise(_BRACKETS.sub(' ', header)))
-    return found
+    return _resolve(key) if key else _UNDECIDED
 
 
 @functools.lru_cache(maxsize=8192)
@@ -185,7 +193,9 @@ def _resolve(key: str) -> _Found:
         return _Found(True, vocab.exact[key])
     compact = key.replace(' ', '')
     if compact in vocab.compact:
-        return _Found(True, vocab.compact[key.replace(' ', '')])
+        return _Found(True, vocab.compact[compact])
+    if not key or len(key) > _LONGEST:
+        return _UNDECIDED       # a sentence or a data row read as a header: exact terms only
     if key.endswith('s') and key[:-1] in vocab.exact and vocab.exact[key[:-1]] is not None:
         return _Found(True, vocab.exact[key[:-1]])      # 'passports', 'districts'
     words = tuple(key.split())
