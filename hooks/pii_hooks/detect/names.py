@@ -3,8 +3,9 @@
 A column whose values are mostly ``Given Surname`` pairs is a column of people
 whatever its header says.  ``data/names.txt.gz`` (built by
 ``benchmarks/build_names.py`` from US Census, Tzioumis and nam_dict lists, never
-from Faker or mimesis) holds folded tokens of five kinds: ``g`` given name, ``f``
-family name, ``w`` common word, ``c`` Chinese and ``k`` Korean surname.
+from Faker or mimesis) holds folded tokens in sections: ``g`` given name, ``f``
+family name, ``w`` common word, ``p`` name-word that counts as a name, ``c`` Chinese
+and ``k`` Korean surname.
 
 A value is judged by its tokens.  Each is a *name* (in a name list, not a common
 word: 'Garcia'), a *name-word* (in both: 'Rose', 'Will', 'Brown'), a *word* (only
@@ -86,14 +87,14 @@ def fold(token: str) -> str:
 
 @functools.lru_cache(maxsize=1)
 def lists() -> NameLists:
-    resource = importlib.resources.files('pii_hooks.detect').joinpath('data/names.txt.gz')
-    kinds: dict[str, set[str]] = {k: set() for k in 'gfwpck'}
-    with resource.open('rb') as raw, gzip.open(raw, 'rt', encoding='utf-8') as lines:
-        for line in lines:
-            kind, _, token = line.rstrip('\n').partition('\t')
-            if kind in kinds:
-                kinds[kind].add(token)
-    return NameLists(*(frozenset(kinds[k]) for k in 'gfwpck'))
+    raw = importlib.resources.files('pii_hooks.detect').joinpath('data/names.txt.gz').read_bytes()
+    kinds: dict[str, frozenset[str]] = {}
+    # sections ('@g' then one token a line) split at C speed: ~140k tokens in ~40 ms
+    for section in gzip.decompress(raw).decode('utf-8').split('\n@')[1:]:
+        kind, _, body = section.partition('\n')
+        kinds[kind] = frozenset(body.split('\n')) - {''}
+    empty: frozenset[str] = frozenset()
+    return NameLists(*(kinds.get(k, empty) for k in 'gfwpck'))
 
 
 def name_lists() -> tuple[frozenset[str], frozenset[str]]:
