@@ -27,3 +27,18 @@ def test_scan_passes_products(tmp_path: Path, capsys: pytest.CaptureFixture[str]
 
 def test_usage_error_exits_2(capsys: pytest.CaptureFixture[str]) -> None:
     assert main(['scan', '--format', 'nope']) == 2
+
+
+def test_github_actions_annotations_and_summary(tmp_path: Path, capsys: pytest.CaptureFixture[str],
+                                                monkeypatch: pytest.MonkeyPatch) -> None:
+    summary = tmp_path / 'summary.md'
+    monkeypatch.setenv('GITHUB_ACTIONS', 'true')
+    monkeypatch.setenv('GITHUB_STEP_SUMMARY', str(summary))
+    (tmp_path / 'people.csv').write_text(PEOPLE_CSV)
+    assert main(['scan', str(tmp_path / 'people.csv')]) == 1
+    out = capsys.readouterr().out
+    assert '::error file=' in out
+    written = summary.read_text()
+    assert 'ssn' in written.lower()
+    for raw in PEOPLE_RAW_VALUES:
+        assert raw not in out and raw not in written

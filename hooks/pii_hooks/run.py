@@ -315,6 +315,13 @@ def scan_items(items: Iterable[ScanItem], config: Config, *, full_report: bool =
 # --- commands -----------------------------------------------------------------
 
 def emit(findings: Sequence[Finding], count: int, fmt: str, output: str | None) -> None:
+    if os.environ.get('GITHUB_ACTIONS') == 'true':
+        # Actions shows a few annotations per step: the whole masked report goes to the summary
+        if fmt == 'text' and not output:
+            fmt = 'github'
+        if os.environ.get('GITHUB_STEP_SUMMARY') and findings:
+            from pii_hooks.report.github import write_step_summary
+            write_step_summary(findings, count)
     if fmt == 'json':
         from pii_hooks.report.json_report import render_json
         text = render_json(findings, count)
