@@ -7,12 +7,14 @@ values contradict it (product names under ``Name``) is not personal.
 from __future__ import annotations
 
 import datetime as dt
+import itertools
 import re
 from collections import Counter
-from collections.abc import Iterable
+from collections.abc import Iterable, Sequence
 from typing import NamedTuple
 
-from pii_hooks.detect.headers import HeaderMatch, classify_header
+from pii_hooks.detect.attributes import ATTRIBUTE_CATEGORIES, attribute_share, is_neutral
+from pii_hooks.detect.headers import HeaderMatch, classify_header, classify_headers
 from pii_hooks.detect.names import looks_like_name
 from pii_hooks.detect.secrets import classify_secret
 from pii_hooks.detect.values import ValueContext, classify_value, find_in_text
@@ -35,6 +37,7 @@ _EXAMPLES = 3
 _FREE_TEXT = 120            # values longer than this are searched, not matched whole
 _DATE_FORMATS = ('%Y-%m-%d', '%m/%d/%Y', '%d/%m/%Y', '%d.%m.%Y', '%Y/%m/%d', '%m-%d-%Y',
                  '%d-%m-%Y', '%Y%m%d', '%m/%d/%y', '%d %b %Y', '%b %d, %Y', '%B %d, %Y')
+_ATTRIBUTE_SAMPLE = 2000    # values kept to judge whether a column fits its attribute header
 CONCLUSIVE = 10             # validated identifiers in one column: no need to read further
 
 
@@ -65,11 +68,15 @@ class _Hits:
 
 
 class _Column:
-    def __init__(self, index: int, header: str, hidden: bool) -> None:
+    def __init__(self, index: int, header: str, hidden: bool,
+                 match: HeaderMatch | None | bool = True) -> None:
         self.index = index
         self.header = header
         self.hidden = hidden
-        self.match: HeaderMatch | None = classify_header(header) if header else None
+        # True: classify the header alone; otherwise the table-level classification
+        self.match: HeaderMatch | None = (
+            (classify_header(header) if header else None) if match is True
+            else match or None)
         self.ctx = ValueContext(header_category=self.match.category if self.match else None)
         self.nonempty = 0
         self.hits: dict[str, _Hits] = {}
@@ -79,6 +86,10 @@ class _Column:
         self.dates = _Hits()
         self.words = 0          # alphabetic values: a header-named attribute column holds them
         self.present = _Hits()  # values no detector claimed: what a header-named column holds
+        # a sensitive attribute named by the header is confirmed (or contradicted) by its values
+        self.attribute = (self.match.category if self.match is not None
+                          and self.match.category in ATTRIBUTE_CATEGORIES else None)
+        self.sample: list[str] = []
 
     def hit(self, category: str) -> _Hits:
         found = self.hits.get(category)
@@ -86,7 +97,13 @@ class _Column:
             found = self.hits[category] = _Hits()
         return found
 
-    def feed(self, first_row: int, values: Iterable[str | None], hidden_rows: frozenset[int]) -> None:
+    def feed(self, first_row: int, values: Iterable[str | None], hidden_rows: frozenset[int],
+             rows: Sequence[int] | None = None) -> None:
+        if not isinstance(values, (list, tuple)):
+            # an Arrow array (readers/arrow_csv.py): the vectorised twin of this loop
+            from pii_hooks.detect.vector import feed_arrow
+            feed_arrow(self, first_row, values, hidden_rows)
+            return
         checked_here = 0
         want_dates = self.ctx.header_category == 'date_of_birth'
         for offset, raw in enumerate(values):
@@ -96,7 +113,7 @@ class _Column:
             if not value:
                 continue
             self.nonempty += 1
-            row = first_row + offset
+            row = first_row + offset if rows is None else rows[offset]
             hidden = row in hidden_rows
             if _MASKED.match(value):
                 self.masked += 1
@@ -122,6 +139,8 @@ class _Column:
                 self.dates.add(row, value, 'date_of_birth', '', hidden)
                 continue
             self.present.add(row, value, self.ctx.header_category or '', '', hidden)
+            if self.attribute is not None and len(self.sample) < _ATTRIBUTE_SAMPLE:
+                self.sample.append(value)
             if value[:1].isalpha():
                 self.words += 1
                 if checked_here < _NAME_SAMPLE:
@@ -157,11 +176,19 @@ class _Column:
             assert self.match is not None
             if not (self.match.ambiguous and self.nonempty):
                 # an ambiguous header ('name') over values of something else says nothing
-                out.append(self._header_only(header_cat, table_hidden))
+                header_only = self._header_only(header_cat, table_hidden)
+                if header_only is not None:
+                    out.append(header_only)
         return out
 
-    def _header_only(self, category: str, table_hidden: bool) -> ColumnEvidence:
+    def _header_only(self, category: str, table_hidden: bool) -> ColumnEvidence | None:
         assert self.match is not None
+        if self.attribute is not None and self.sample:
+            share = attribute_share(self.attribute, self.sample)
+            informative = any(not is_neutral(v) for v in self.sample[:200])
+            if informative and share < 0.5:
+                # 'Sex' over S/M/L/XL, 'Race' over marathon events: the values win
+                return None
         if self.masked and self.masked * 2 >= self.nonempty:
             basis, count = 'masked', 0
         elif category == 'person_name' and not self.match.ambiguous and self.words * 2 > self.nonempty:
@@ -207,6 +234,19 @@ def _parse_birth_date(value: str) -> bool:
     return False
 
 
+def _header_is_data(header: Sequence[str]) -> bool:
+    """True when the 'header' row holds values: an e-mail, an ID, or names and no field names."""
+    cells = [c.strip() for c in header if c and c.strip()]
+    if not cells:
+        return False
+    named = [c for c in cells if classify_header(c) is not None]
+    values = sum(1 for c in cells if c not in named and classify_value(c) is not None)
+    if values:
+        return True
+    people = sum(1 for c in cells if c not in named and looks_like_name(c))
+    return not named and people * 2 >= len(cells)
+
+
 def scan_table(table: Table, *, full_report: bool = False) -> TableEvidence:
     """Read a table's batches once and return what each column holds."""
     table_hidden = table.state not in ('visible', '')
@@ -214,17 +254,26 @@ def scan_table(table: Table, *, full_report: bool = False) -> TableEvidence:
     rows = 0
     complete = True
 
+    header = table.header
+    batches: Iterable[Batch] = table.batches
+    if header and table.header_row and _header_is_data(header):
+        # a headerless table whose first row the reader took for a header: it is data
+        batches = itertools.chain([Batch(table.header_row, [[cell] for cell in header])], batches)
+        header = ('',) * len(header)
+    matches = classify_headers(header) if header else ()
+
     def column(i: int) -> _Column:
         col = columns.get(i)
         if col is None:
-            header = table.header[i] if i < len(table.header) else ''
-            col = columns[i] = _Column(i, header or '', i in table.hidden_columns)
+            name = header[i] if i < len(header) else ''
+            match: HeaderMatch | None | bool = matches[i] if i < len(matches) else True
+            col = columns[i] = _Column(i, name or '', i in table.hidden_columns, match)
         return col
 
-    for i in range(len(table.header)):
+    for i in range(len(header)):
         column(i)
     batch: Batch
-    for batch in table.batches:
+    for batch in batches:
         height = 0
         for i, values in enumerate(batch.columns):
             column(i).feed(batch.first_row, values, table.hidden_rows)
