@@ -514,6 +514,18 @@ def xls_bytes(sheets: Sequence[tuple[str, Sequence[Sequence[str]], int]], *,
     return buffer.getvalue()
 
 
+def encrypted_xls(rows: Sequence[Sequence[str]]) -> bytes:
+    """An XLS whose globals carry a FILEPASS record after BOF: what Excel writes when a
+    workbook has an open password (the records after it would be RC4-encrypted)."""
+    from pii_hooks.readers.ooxml import ole_streams
+    streams = ole_streams(xls_bytes([('Data', rows, 0)]))
+    assert streams is not None
+    stream = streams['Workbook']
+    (length,) = struct.unpack_from('<H', stream, 2)
+    cut = 4 + length
+    return ole_file({'Workbook': stream[:cut] + struct.pack('<HH', 0x2F, 0) + stream[cut:]})
+
+
 # --- ODS ------------------------------------------------------------------------
 
 ODS_NS = ('xmlns:office="urn:oasis:names:tc:opendocument:xmlns:office:1.0" '

@@ -60,6 +60,19 @@ def test_big_yaml_list_of_records(tmp_path: Path) -> None:
     assert code == 1
 
 
+def test_geojson_sequence_one_feature_per_line(tmp_path: Path) -> None:
+    lines = ''.join(f'{{"type": "Feature", "properties": {{"ward": "W{i}", "count": {i}}}}}\n'
+                    for i in range(5))
+    tables, problems = read_all(write(tmp_path / 'wards.geojson', lines))
+    assert problems == [] and tables[0].header == ('type', 'properties.ward', 'properties.count')
+    assert scan_json(tmp_path / 'wards.geojson')[0] == 0
+
+
+def test_invalid_json_still_fails_closed(tmp_path: Path) -> None:
+    code, report = scan_json(write(tmp_path / 'bad.json', '{"a": 1,\n "b": }\n'))
+    assert code == 1 and 'invalid JSON' in str(report['findings'][0]['reason'])  # type: ignore[index]
+
+
 def test_json_in_cp1252_after_ascii(tmp_path: Path) -> None:
     text = '[' + ','.join(f'{{"site": "S{i}"}}' for i in range(5000)) + ',{"site": "Jos\xe9"}]'
     tables, _ = read_all(write(tmp_path / 'x.json', text.encode('cp1252')))

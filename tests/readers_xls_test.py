@@ -80,6 +80,13 @@ def test_tab_separated_text_named_xls(tmp_path: Path) -> None:
     assert scan_json(path)[0] == 1
 
 
+def test_encrypted_xls_fails_closed(tmp_path: Path) -> None:
+    from tests.fixtures_build import encrypted_xls
+    code, report = scan_json(write(tmp_path / 'locked.xls', encrypted_xls(PEOPLE)))
+    assert code == 1
+    assert 'encrypted' in str(report['findings'][0]['reason'])  # type: ignore[index]
+
+
 @pytest.mark.parametrize(('data', 'reason'), [
     (b'<html><body><table><tr><td>1</td></tr></table></body></html>', 'HTML or XML page'),
     (b'\xd0\xcf\x11\xe0\xa1\xb1\x1a\xe1' + b'\x00' * 1000, 'XLS workbook'),

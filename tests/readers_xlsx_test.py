@@ -194,5 +194,12 @@ def test_unreadable_workbooks_block(tmp_path: Path, data: bytes, reason: str) ->
     assert reason in report['findings'][0]['reason']  # type: ignore[index]
 
 
+def test_package_part_over_the_size_limit_fails_closed(tmp_path: Path) -> None:
+    from pii_hooks.readers import Limits
+    path = write(tmp_path / 'big.xlsx', xlsx_bytes([Sheet('S', FACILITIES * 50)]))
+    with pytest.raises(Unreadable, match='limit max_uncompressed_bytes'):
+        read_all(path, Limits(max_uncompressed_bytes=2000))
+
+
 def test_empty_xlsx_passes(tmp_path: Path) -> None:
     assert scan_json(write(tmp_path / 'empty.xlsx', b''))[0] == 0

@@ -111,6 +111,11 @@ def read_json(name: str, stream: IO[bytes], limits: Limits,
             # a Liquid / Jinja template named .json: judge its text, not its structure
             yield from _template_table(text)
             return
+        lines = _json_lines(text, limits)
+        if lines is not None:
+            # one document per line (GeoJSON sequences, JSON Lines named .json)
+            yield from lines.result()
+            return
         raise Unreadable(f'invalid JSON ({str(exc).split(":")[0][:60]})',
                          'fix the file, or exclude it if it is not data') from None
     collector = _Collector(limits)
@@ -120,6 +125,25 @@ def read_json(name: str, stream: IO[bytes], limits: Limits,
         raise Unreadable('JSON nested too deeply to read', 'flatten the document',
                          limit='max_nesting') from None
     yield from collector.result()
+
+
+def _json_lines(text: str, limits: Limits) -> _Collector | None:
+    """The documents of a text that holds one JSON value per line; None when it does not."""
+    collector = _Collector(limits)
+    seen = False
+    for number, line in enumerate(text.splitlines(), start=1):
+        line = line.strip().lstrip('\x1e')            # RFC 8142 record separators
+        if not line:
+            continue
+        try:
+            doc = json.loads(line)
+        except (ValueError, RecursionError):
+            return None
+        if not isinstance(doc, (dict, list)):
+            return None
+        collector.walk(doc, '$', number, '', 0)
+        seen = True
+    return collector if seen else None
 
 
 def _template_table(text: str) -> Iterator[Table]:

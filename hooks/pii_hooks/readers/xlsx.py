@@ -41,6 +41,7 @@ _MARK_TAG = re.compile(rb'<(?:[A-Za-z_][\w.-]*:)?(row|col|outlinePr)\b([^>]*)>')
 _ATTR = re.compile(rb'([\w:.-]+)\s*=\s*(?:"([^"]*)"|\'([^\']*)\')')
 MAX_ROWS = 1_048_576             # Excel's own limits: hidden marks are kept up to them
 MAX_COLUMNS = 16_384
+_RATIO_FLOOR = 1024**2
 _DATE_FORMAT_IDS = frozenset(range(14, 23)) | frozenset(range(27, 37)) | frozenset(
     range(45, 48)) | frozenset(range(50, 59))
 _QUOTED = re.compile(r'"[^"]*"|\\.|\[[^\]]*\]|_.|\*.')
@@ -111,8 +112,10 @@ def _check_part(info: zipfile.ZipInfo, limits: Limits) -> None:
         raise Unreadable(f'package part {name} unpacks to {info.file_size:,} bytes '
                          '(limit max_uncompressed_bytes)', 'raise limits.max_uncompressed_bytes',
                          limit='max_uncompressed_bytes')
-    # XML compresses far better than data files do: allow five times the member ratio
-    if info.compress_size and info.file_size / info.compress_size > limits.max_ratio * 5:
+    # XML compresses far better than data files do: allow five times the member ratio,
+    # and judge the ratio only of parts big enough to matter
+    if (info.file_size > _RATIO_FLOOR and info.compress_size
+            and info.file_size / info.compress_size > limits.max_ratio * 5):
         raise Unreadable(f'package part {name} has a compression ratio over '
                          f'{limits.max_ratio * 5} (limit max_ratio): a zip bomb?',
                          'raise limits.max_ratio if the file is genuine', limit='max_ratio')
