@@ -151,4 +151,12 @@ def read_tables(name: str, stream: IO[bytes], limits: Limits = DEFAULT_LIMITS,
                           'delete it and add "~$*" to .gitignore', category=STRUCTURE,
                           blocks=False)
         return
-    yield from reader(name, stream, limits, depth)
+    yield from _large_delimited(stream, reader)(name, stream, limits, depth)
+
+
+def _large_delimited(stream: IO[bytes], reader: Reader) -> Reader:
+    """Big CSV/TSV files go to Arrow's parser (readers/arrow_csv.py); the rest as chosen."""
+    if getattr(reader, '__name__', '') != 'read_delimited':
+        return reader
+    from pii_hooks.readers.arrow_csv import choose
+    return choose(stream, reader)

@@ -1,0 +1,1059 @@
+"""Column evidence from Arrow string arrays: ``_Column.feed``, vectorised, same result.
+
+A large CSV reaches ``detect`` as Arrow string arrays (``readers/arrow_csv.py``).
+Calling the Python detectors on every one of its cells costs microseconds a
+cell; almost every cell of a real table is plain: a count, a price, a word.
+This module proves a cell plain with whole-array operations (RE2 through
+``pyarrow.compute``, numpy on the raw buffers) and gives the exact Python path
+(``_Column.feed``) only the cells it cannot prove plain, plus the few plain
+cells whose order matters (the name sample, the first examples).
+
+A *plain* cell is one ``feed`` would only count: non-empty, not masked, not
+long, no detector's candidate, no secret's candidate, not a birth date.  For
+it ``feed`` does ``nonempty += 1``, ``present.add(...)`` and, when it starts
+with a letter, ``words += 1`` and perhaps a name check.  Those are done here
+in bulk.  Every test that proves a cell plain is a *superset* test: an RE2
+twin of a Python pattern that matches at least what the Python pattern
+matches.  When a twin cannot be written (a pattern RE2 cannot express, a
+private name that moved), the cells it guards go to the Python path: slower,
+never a miss.
+
+Twins are exact only for ASCII text, so a cell with a non-ASCII character,
+or with white space at either end, always takes the Python path.  A value the
+twins flag but the Python path finds plain (a date a phone pattern fits) is
+remembered per column, so a column of repeated values pays for each distinct
+value once.
+
+``tests/vector_test.py`` feeds the same data both ways and compares the
+evidence, and checks each twin against its Python pattern.  When ``feed``,
+``classify_value`` or the secret gate change shape, ``REVIEWED`` below stops
+matching and that test says which: re-check the twins, then update it.
+"""
+from __future__ import annotations
+
+import functools
+import hashlib
+import importlib
+import inspect
+import re
+import weakref
+from collections.abc import Callable, Iterable, Sequence
+from typing import TYPE_CHECKING, Any, NamedTuple
+
+try:        # the parser behind ``re``: private, so reached by name
+    sre: Any = importlib.import_module('re._constants')
+    sre_parse: Any = importlib.import_module('re._parser')
+except ImportError:     # Python 3.10
+    sre = importlib.import_module('sre_constants')
+    sre_parse = importlib.import_module('sre_parse')
+
+if TYPE_CHECKING:
+    import numpy as np
+    import numpy.typing as npt
+
+    from pii_hooks.detect.columns import _Column
+
+    Mask = npt.NDArray[np.bool_]
+    Index = npt.NDArray[np.intp]
+
+#: Source fingerprints of the functions whose logic the twins mirror (see the module doc).
+REVIEWED = {
+    'columns._Column.feed': '',
+    'columns._Hits.add': '',
+    'values.classify_value': '',
+    'secrets._candidates': '',
+}
+
+#: Python's str.isspace() for ASCII: what str.strip() removes.
+_ASCII_SPACE = '\t\n\x0b\x0c\r\x1c\x1d\x1e\x1f '
+
+
+class Untranslatable(ValueError):
+    """A Python pattern with no RE2 twin: its cells take the Python path."""
+
+
+# --- RE2 twins of Python patterns ------------------------------------------------------
+
+def _char(code: int) -> str:
+    ch = chr(code)
+    return ch if ch.isascii() and ch.isalnum() else f'\\x{{{code:x}}}'
+
+
+_DIGITS = frozenset(range(48, 58))
+_WORD = _DIGITS | frozenset(range(65, 91)) | frozenset(range(97, 123)) | {95}
+_SPACE = frozenset(ord(c) for c in _ASCII_SPACE)
+_ASCII = frozenset(range(128))
+#: What each class escape matches among ASCII characters (Python ``re``, str patterns).
+_CATEGORY: dict[Any, frozenset[int]] = {
+    sre.CATEGORY_DIGIT: _DIGITS, sre.CATEGORY_NOT_DIGIT: _ASCII - _DIGITS,
+    sre.CATEGORY_WORD: _WORD, sre.CATEGORY_NOT_WORD: _ASCII - _WORD,
+    sre.CATEGORY_SPACE: _SPACE, sre.CATEGORY_NOT_SPACE: _ASCII - _SPACE,
+}
+_RE2_MAX_REPEAT = 1000
+
+
+def _ranges(codes: Iterable[int]) -> str:
+    out: list[str] = []
+    run: list[int] = []
+    for code in sorted(codes):
+        if run and code == run[-1] + 1:
+            run.append(code)
+            continue
+        if run:
+            out.append(_char(run[0]) if len(run) == 1 else f'{_char(run[0])}-{_char(run[-1])}')
+        run = [code]
+    if run:
+        out.append(_char(run[0]) if len(run) == 1 else f'{_char(run[0])}-{_char(run[-1])}')
+    return ''.join(out)
+
+
+class _Emitter:
+    """Python ``re`` syntax tree -> RE2 text.  ``exact`` stays True while the twin
+    matches, on ASCII text, exactly what the Python pattern matches."""
+
+    def __init__(self) -> None:
+        self.groups: dict[int, Any] = {}
+        self.exact = True
+        self.ignore_case = False
+
+    def seq(self, items: Iterable[tuple[Any, Any]]) -> str:
+        return ''.join(self.item(op, av) for op, av in items)
+
+    def item(self, op: Any, av: Any) -> str:
+        if op is sre.LITERAL:
+            return _char(av)
+        if op is sre.NOT_LITERAL:
+            return self.charset([(sre.NEGATE, None), (sre.LITERAL, av)])
+        if op is sre.ANY:
+            return '.'
+        if op is sre.IN:
+            return self.charset(av)
+        if op is sre.BRANCH:
+            return '(?:' + '|'.join(self.seq(branch) for branch in av[1]) + ')'
+        if op is sre.SUBPATTERN:
+            group, add_flags, del_flags, sub = av
+            if group is not None:
+                self.groups[group] = sub
+            outer = self.ignore_case
+            if add_flags & sre.SRE_FLAG_IGNORECASE:
+                self.ignore_case = True
+            if del_flags & sre.SRE_FLAG_IGNORECASE:
+                self.ignore_case = False
+            try:
+                return f'(?{_flags(add_flags, del_flags)}:{self.seq(sub)})'
+            finally:
+                self.ignore_case = outer
+        if op in (sre.MAX_REPEAT, sre.MIN_REPEAT, getattr(sre, 'POSSESSIVE_REPEAT', None)):
+            low, high, sub = av
+            if op is not sre.MAX_REPEAT and op is not sre.MIN_REPEAT:
+                self.exact = False      # possessive: may refuse what greedy finds
+            return f'(?:{self.seq(sub)}){self.repeat(low, high)}'
+        if op is getattr(sre, 'ATOMIC_GROUP', None):
+            self.exact = False
+            return f'(?:{self.seq(av)})'
+        if op is sre.AT:
+            return self.anchor(av)
+        if op in (sre.ASSERT, sre.ASSERT_NOT):
+            self.exact = False      # without the look-around the twin matches more
+            return ''
+        if op is sre.GROUPREF:
+            if av not in self.groups:
+                raise Untranslatable('reference to a group not seen yet')
+            self.exact = False
+            return f'(?:{self.seq(self.groups[av])})'
+        if op is sre.GROUPREF_EXISTS:
+            _group, yes, no = av
+            self.exact = False
+            return f'(?:{self.seq(yes)}|{self.seq(no) if no is not None else ""})'
+        raise Untranslatable(f'no RE2 twin for {op}')
+
+    def charset(self, items: Sequence[tuple[Any, Any]]) -> str:
+        negate = bool(items) and items[0][0] is sre.NEGATE
+        codes: set[int] = set()
+        wide = False            # the class can match a non-ASCII character
+        for op, av in items[1:] if negate else items:
+            if op is sre.LITERAL:
+                codes.add(av) if av < 128 else None
+                wide = wide or av >= 128
+            elif op is sre.RANGE:
+                codes.update(range(av[0], min(av[1], 127) + 1))
+                wide = wide or av[1] >= 128
+            elif op is sre.CATEGORY and av in _CATEGORY:
+                codes |= _CATEGORY[av]
+                wide = True
+            else:
+                raise Untranslatable(f'no RE2 twin for {op} in a class')
+        if negate:
+            codes, wide = set(_ASCII - codes), True
+            if self.ignore_case:
+                self.exact = False      # RE2 folds the complement's letters back in
+        body = _ranges(codes) + ('\\x{80}-\\x{10ffff}' if wide else '')
+        if not body:
+            raise Untranslatable('a class that matches nothing')
+        return f'[{body}]'
+
+    def repeat(self, low: int, high: int) -> str:
+        if low > _RE2_MAX_REPEAT:
+            raise Untranslatable('repeat count beyond RE2 limit')
+        if high is sre.MAXREPEAT or high > _RE2_MAX_REPEAT:
+            if high is not sre.MAXREPEAT:
+                self.exact = False
+            return {0: '*', 1: '+'}.get(low, f'{{{low},}}')
+        if (low, high) == (0, 1):
+            return '?'
+        return f'{{{low}}}' if low == high else f'{{{low},{high}}}'
+
+    def anchor(self, code: Any) -> str:
+        if code in (sre.AT_BOUNDARY, sre.AT_NON_BOUNDARY):
+            self.exact = False
+            return ''
+        anchors = {
+            sre.AT_BEGINNING: '^', sre.AT_BEGINNING_STRING: '\\A',
+            sre.AT_END: '(?:\\n?$)',     # Python's $ also matches before a final newline
+            sre.AT_END_STRING: '\\z', sre.AT_BEGINNING_LINE: '(?m:^)', sre.AT_END_LINE: '(?m:$)',
+        }
+        if code not in anchors:
+            raise Untranslatable(f'no RE2 twin for {code}')
+        return anchors[code]
+
+
+def _flags(add: int, remove: int) -> str:
+    names = ((sre.SRE_FLAG_IGNORECASE, 'i'), (sre.SRE_FLAG_DOTALL, 's'),
+             (sre.SRE_FLAG_MULTILINE, 'm'))
+    on = ''.join(letter for flag, letter in names if add & flag)
+    off = ''.join(letter for flag, letter in names if remove & flag)
+    return on + (f'-{off}' if off else '')
+
+
+def _parse(pattern: str | re.Pattern[str], flags: int) -> Any:
+    if isinstance(pattern, re.Pattern):
+        flags |= pattern.flags
+        pattern = pattern.pattern
+    try:
+        return sre_parse.parse(pattern, flags)
+    except re.error as exc:
+        raise Untranslatable(f'Python cannot parse it: {exc}') from None
+
+
+def _emit(items: Any, emitter: _Emitter, flags: int) -> str:
+    emitter.ignore_case = bool(flags & sre.SRE_FLAG_IGNORECASE)
+    body = emitter.seq(items)
+    scope = _flags(flags, 0)
+    return f'(?{scope}:{body})' if scope else f'(?:{body})'
+
+
+def re2_twin(pattern: str | re.Pattern[str], flags: int = 0, *, exact: bool = False) -> str:
+    """An RE2 pattern that matches, on ASCII text, every string the Python pattern matches.
+
+    Look-arounds and word boundaries are dropped and back-references become a
+    copy of their group: each only widens the twin.  With ``exact``, a pattern
+    that would need widening raises instead.  Raises Untranslatable.
+    """
+    parsed = _parse(pattern, flags)
+    emitter = _Emitter()
+    twin = _emit(parsed, emitter, parsed.state.flags)
+    if exact and not emitter.exact:
+        raise Untranslatable('only a wider twin exists')
+    return twin
+
+
+def re2_subset_twin(pattern: str | re.Pattern[str]) -> str:
+    """An RE2 pattern that matches, on ASCII text, only strings the Python pattern matches.
+
+    For patterns of the form ``(?:A|B|C)$`` (used with ``match``): the branches
+    that have an exact twin, the others left out.  Raises Untranslatable.
+    """
+    parsed = _parse(pattern, 0)
+    items = list(parsed)
+    flags = parsed.state.flags
+    if (len(items) == 2 and items[1] == (sre.AT, sre.AT_END) and items[0][0] is sre.SUBPATTERN
+            and not items[0][1][1] and not items[0][1][2]):
+        items = list(items[0][1][3])
+        tail = '(?:\\n?$)'
+    elif items and items[-1] == (sre.AT, sre.AT_END):
+        items, tail = items[:-1], '(?:\\n?$)'
+    else:
+        tail = ''
+    branches = items[0][1][1] if len(items) == 1 and items[0][0] is sre.BRANCH else [items]
+    kept = []
+    for branch in branches:
+        emitter = _Emitter()
+        try:
+            twin = _emit(branch, emitter, flags)
+        except Untranslatable:
+            continue
+        if emitter.exact:
+            kept.append(twin)
+    if not kept:
+        raise Untranslatable('no branch has an exact twin')
+    return '^(?:' + '|'.join(kept) + ')' + tail
+
+
+@functools.lru_cache(maxsize=256)
+def re2_compiles(pattern: str) -> bool:
+    """True when Arrow's RE2 accepts the pattern."""
+    import pyarrow as pa
+    import pyarrow.compute as pc
+    try:
+        pc.match_substring_regex(pa.array([''], pa.string()), pattern)
+    except (pa.ArrowInvalid, pa.ArrowNotImplementedError):
+        return False
+    return True
+
+
+# --- shapes: the same patterns over a coarse alphabet ---------------------------------
+
+#: A cell's shape: digits become '0', lower-case letters 'a', upper-case letters 'A';
+#: other ASCII characters stay.  Most columns have a handful of shapes ('0000-00-00',
+#: '0.000000', 'Aaaaa'), so a question asked of a shape is asked of a few strings, not
+#: of every cell.  A pattern rewritten over shapes either answers "could some cell of
+#: this shape match?" (a superset: ``exists``) or "does every cell of it?" (``forall``).
+#: 'x' and 'X' keep their own symbol: masks are made of them ('XXX-XX-1234').
+SHAPE_TABLE = bytes.maketrans(b'0123456789abcdefghijklmnopqrstuvwyzABCDEFGHIJKLMNOPQRSTUVWYZ',
+                              b'0' * 10 + b'a' * 25 + b'A' * 25)
+_LOWER = frozenset(range(97, 123)) - {ord('x')}
+_UPPER = frozenset(range(65, 91)) - {ord('X')}
+
+
+def _shape_symbols(codes: frozenset[int], forall: bool) -> str:
+    out = []
+    for symbol, members in (('0', _DIGITS), ('a', _LOWER), ('A', _UPPER)):
+        if (members <= codes) if forall else (members & codes):
+            out.append(symbol)
+    out.extend(re.escape(chr(c)) for c in sorted(codes - _DIGITS - _LOWER - _UPPER))
+    return f'[{"".join(out)}]' if out else '(?!)'
+
+
+class _Abstract:
+    """Python ``re`` syntax tree -> a Python pattern over shapes."""
+
+    def __init__(self, forall: bool) -> None:
+        self.forall = forall
+        self.groups: dict[int, Any] = {}
+        self.ignore_case = False
+
+    def seq(self, items: Iterable[tuple[Any, Any]]) -> str:
+        return ''.join(self.item(op, av) for op, av in items)
+
+    def no(self) -> str:
+        # what a superset can drop, a for-all question cannot take on trust
+        return '(?!)' if self.forall else ''
+
+    def item(self, op: Any, av: Any) -> str:
+        if op is sre.LITERAL:
+            return self.chars({av} if av < 128 else set())
+        if op is sre.NOT_LITERAL:
+            return self.chars(set(_ASCII - {av}), negated=True)
+        if op is sre.ANY:
+            return self.chars(set(_ASCII - {10}))
+        if op is sre.IN:
+            return self.charset(av)
+        if op is sre.BRANCH:
+            return '(?:' + '|'.join(self.seq(branch) for branch in av[1]) + ')'
+        if op is sre.SUBPATTERN:
+            group, add_flags, del_flags, sub = av
+            if group is not None:
+                self.groups[group] = sub
+            outer = self.ignore_case
+            if add_flags & sre.SRE_FLAG_IGNORECASE:
+                self.ignore_case = True
+            if del_flags & sre.SRE_FLAG_IGNORECASE:
+                self.ignore_case = False
+            try:
+                return f'(?:{self.seq(sub)})'
+            finally:
+                self.ignore_case = outer
+        if op in (sre.MAX_REPEAT, sre.MIN_REPEAT, getattr(sre, 'POSSESSIVE_REPEAT', None)):
+            low, high, sub = av
+            if self.forall and op is not sre.MAX_REPEAT and op is not sre.MIN_REPEAT:
+                return '(?!)'
+            top = '' if high is sre.MAXREPEAT else str(high)
+            return f'(?:{self.seq(sub)}){{{low},{top}}}'
+        if op is getattr(sre, 'ATOMIC_GROUP', None):
+            return '(?!)' if self.forall else f'(?:{self.seq(av)})'
+        if op is sre.AT:
+            if av in (sre.AT_BEGINNING, sre.AT_BEGINNING_STRING):
+                return '^'
+            if av in (sre.AT_END, sre.AT_END_STRING):
+                return '$'
+            return self.no()
+        if op in (sre.ASSERT, sre.ASSERT_NOT):
+            return '(?!)' if self.forall else ''
+        if op is sre.GROUPREF and not self.forall and av in self.groups:
+            return f'(?:{self.seq(self.groups[av])})'
+        if op is sre.GROUPREF_EXISTS and not self.forall:
+            _group, yes, no = av
+            return f'(?:{self.seq(yes)}|{self.seq(no) if no is not None else ""})'
+        if self.forall:
+            return '(?!)'
+        raise Untranslatable(f'no shape twin for {op}')
+
+    def charset(self, items: Sequence[tuple[Any, Any]]) -> str:
+        negate = bool(items) and items[0][0] is sre.NEGATE
+        codes: set[int] = set()
+        for op, av in items[1:] if negate else items:
+            if op is sre.LITERAL:
+                codes.update((av,) if av < 128 else ())
+            elif op is sre.RANGE:
+                codes.update(range(av[0], min(av[1], 127) + 1))
+            elif op is sre.CATEGORY and av in _CATEGORY:
+                codes |= _CATEGORY[av]
+            elif self.forall:
+                return '(?!)'
+            else:
+                raise Untranslatable(f'no shape twin for {op} in a class')
+        return self.chars(set(_ASCII - codes) if negate else codes, negated=negate)
+
+    def chars(self, codes: set[int], negated: bool = False) -> str:
+        if self.ignore_case:
+            folded = {ord(chr(c).swapcase()) for c in codes if chr(c).isalpha()}
+            codes = (codes & folded) if negated else (codes | folded)
+        return _shape_symbols(frozenset(codes), self.forall)
+
+
+def shape_twin(pattern: str | re.Pattern[str], *, forall: bool = False) -> re.Pattern[str]:
+    """The pattern over shapes: with ``forall`` it matches a shape only when every ASCII
+    text of that shape matches; without, whenever some may.  Raises Untranslatable."""
+    parsed = _parse(pattern, 0)
+    emitter = _Abstract(forall)
+    emitter.ignore_case = bool(parsed.state.flags & sre.SRE_FLAG_IGNORECASE)
+    return re.compile(emitter.seq(parsed))
+
+
+#: Shapes of plain decimals: with the reviewed _NOT_AN_IDENTIFIER, such a text is turned
+#: away by candidate_prefilter exactly when its fraction has a digit other than 0, which
+#: holds whenever its value is not a whole number (checked with Arrow's float parser).
+DECIMAL_SHAPE = re.compile(r'[-+]?0*\.0+')
+
+
+# --- the rules of one column ------------------------------------------------------------
+
+#: Hand-written exact twins for patterns the translator can only widen, keyed by the
+#: Python source they were written for: a changed pattern is simply not used here.
+#: values._NOT_AN_IDENTIFIER: '(?!0+$)' says "a fraction that is not all zeros".
+KNOWN_SUBSET_TWINS = {
+    r'(?:[-+]?\d*\.(?!0+$)\d+(?:[eE][-+]?\d+)?%?'
+    r'|[-+]?\d+(?:\.\d+)?[eE][-+]?\d+'
+    r'|[-+(]?[$€£¥]?[-+]?\d{1,3}(?:,\d{3})+(?:\.\d+)?\)?%?'
+    r'|\d{4}-\d\d-\d\d(?:[T ]\d\d:\d\d(?::\d\d(?:\.\d+)?)? ?(?:Z|UTC|[+-]\d\d:?\d\d)?)?'
+    r'|\d{1,2}/\d{1,2}/\d{2,4}(?: \d{1,2}:\d\d(?::\d\d)?(?: ?[AaPp][Mm])?)?'
+    r'|\d{1,2}:\d\d(?::\d\d(?:\.\d+)?)?)$':
+    r'^(?:[-+]?[0-9]*\.(?:[0-9]*[1-9][0-9]*(?:[eE][-+]?[0-9]+)?%?|[0-9]+[eE][-+]?[0-9]+%?'
+    r'|[0-9]+%)'
+    r'|[-+]?[0-9]+(?:\.[0-9]+)?[eE][-+]?[0-9]+'
+    r'|[-+(]?[$€£¥]?[-+]?[0-9]{1,3}(?:,[0-9]{3})+(?:\.[0-9]+)?\)?%?'
+    r'|[0-9]{4}-[0-9]{2}-[0-9]{2}(?:[T ][0-9]{2}:[0-9]{2}(?::[0-9]{2}(?:\.[0-9]+)?)? ?'
+    r'(?:Z|UTC|[+-][0-9]{2}:?[0-9]{2})?)?'
+    r'|[0-9]{1,2}/[0-9]{1,2}/[0-9]{2,4}(?: [0-9]{1,2}:[0-9]{2}(?::[0-9]{2})?(?: ?[AaPp][Mm])?)?'
+    r'|[0-9]{1,2}:[0-9]{2}(?::[0-9]{2}(?:\.[0-9]+)?)?)$',
+}
+
+
+class Twin(NamedTuple):
+    """One Python pattern: its RE2 twin for cells, its shape twin for shapes."""
+
+    re2: str | None                     # None: no twin, every cell it guards is flagged
+    shape: re.Pattern[str] | None       # None: every shape may match
+
+
+class Rules(NamedTuple):
+    """What makes a cell of one column special, as twins.  See values.classify_value,
+    secrets._candidates and columns._Column.feed for the Python they mirror."""
+
+    every: bool                 # every non-empty cell takes the Python path (credential header)
+    digits: bool                # cells holding a digit do (birth dates are parsed)
+    masked: Twin                # columns._MASKED (match)
+    hash_start: Twin            # secrets: password hashes (match)
+    gate: Twin                  # secrets: the plugins' literal gate (search), cells >= min_bare
+    min_bare: int
+    detectors: tuple[Twin, ...]  # values: the detectors for this header (fullmatch)
+    digit_run: Twin             # values: a cell searched like free text ...
+    words: Twin                 # ... when it has a digit run beside words
+    marks: Twin                 # values: candidate_prefilter's marks (search)
+    marks_all: re.Pattern[str] | None   # every text of the shape holds a mark
+    not_ids: Twin               # values: numbers, dates, times (exact RE2; shape: for all)
+    decimals: bool              # not_ids is the reviewed one: decimals by their value
+    min_len: int
+    max_len: int
+
+
+_NO_TWIN = Twin(None, None)
+
+
+def _checked(twin: str | None) -> str | None:
+    return twin if twin is not None and re2_compiles(twin) else None
+
+
+def _make_twin(pattern: re.Pattern[str] | str, *, subset: bool = False) -> Twin:
+    try:
+        if subset:
+            assert isinstance(pattern, re.Pattern)
+            known = KNOWN_SUBSET_TWINS.get(pattern.pattern)
+            re2 = known if known is not None and not pattern.flags else re2_subset_twin(pattern)
+        else:
+            re2 = re2_twin(pattern)
+    except Untranslatable:
+        re2 = None
+    try:
+        shape: re.Pattern[str] | None = shape_twin(pattern, forall=subset)
+    except (Untranslatable, re.error):
+        shape = None
+    return Twin(re2, shape)
+
+
+@functools.lru_cache(maxsize=512)
+def rules(header_category: str | None, header: str) -> Rules | None:
+    """The twins for a column under this header; None when a mirrored name moved."""
+    from pii_hooks.detect import columns, secrets, values
+    try:
+        chosen = [d for d in values.detectors()
+                  if not d.needs_header or header_category in d.needs_header]
+        marks = f'{values._MARK.pattern}|{values._ALL_LETTER_CF.pattern}'
+        not_ids = values._NOT_AN_IDENTIFIER
+        made = Rules(
+            every=bool(header) and secrets.header_kind(header) is not None,
+            digits=header_category == 'date_of_birth',
+            masked=_make_twin(columns._MASKED),
+            hash_start=_make_twin('|'.join(re.escape(s) for s in secrets._HASH_START)),
+            gate=_make_twin(secrets._GATE), min_bare=int(secrets._MIN_BARE),
+            detectors=tuple(_make_twin(d.pattern) for d in chosen),
+            digit_run=_make_twin(values._DIGIT_RUN), words=_make_twin(values._WORDS_OR_LISTS),
+            marks=_make_twin(marks), marks_all=_shape_or_none(marks, forall=True),
+            not_ids=_make_twin(not_ids, subset=True),
+            decimals=not_ids.pattern in KNOWN_SUBSET_TWINS,
+            min_len=int(values._MIN_VALUE), max_len=int(values._LONGEST_VALUE))
+    except AttributeError:
+        return None
+    return made
+
+
+def _shape_or_none(pattern: str, forall: bool = False) -> re.Pattern[str] | None:
+    try:
+        return shape_twin(pattern, forall=forall)
+    except (Untranslatable, re.error):
+        return None
+
+
+def fast_path_active(header_category: str | None = None, header: str = '') -> bool:
+    """True when every twin exists: plain cells never reach Python (tests assert it)."""
+    r = rules(header_category, header)
+    if r is None or r.every:
+        return False
+    twins = (r.masked, r.hash_start, r.gate, r.digit_run, r.words, r.marks, r.not_ids,
+             *r.detectors)
+    return r.decimals and all(_checked(t.re2) and t.shape is not None for t in twins)
+
+
+def fingerprints() -> dict[str, str]:
+    """The current source fingerprints of the functions named in REVIEWED."""
+    from pii_hooks.detect import columns, secrets, values
+    funcs: dict[str, Callable[..., Any]] = {
+        'columns._Column.feed': columns._Column.feed,
+        'columns._Hits.add': columns._Hits.add,
+        'values.classify_value': values.classify_value,
+        'values.candidate_prefilter': values.candidate_prefilter,
+        'values._plan': values._plan,
+        'secrets._candidates': secrets._candidates,
+    }
+    return {name: hashlib.sha256(inspect.getsource(f).encode()).hexdigest()[:16]
+            for name, f in funcs.items()}
+
+
+# --- verdicts on shapes -----------------------------------------------------------------
+
+#: What a shape's cells may be, as bits; and the detectors whose pattern may fit them.
+MASKED, HASH, GATE, WHOLE, AT, RUN, MARKED, EXCLUDED, DECIMAL = (1 << i for i in range(9))
+
+
+class Verdict(NamedTuple):
+    bits: int                   # 0: every cell of this shape is plain
+    detectors: tuple[int, ...]  # indexes into Rules.detectors (with WHOLE)
+
+
+PLAIN_VERDICT = Verdict(0, ())
+
+
+def _may(twin: Twin, shape: str, how: str) -> bool:
+    return twin.shape is None or getattr(twin.shape, how)(shape) is not None
+
+
+def shape_verdict(r: Rules, shape: str) -> Verdict:
+    """Which tests the cells of this shape need (a superset of what they can be)."""
+    bits = 0
+    size = len(shape)
+    if _may(r.masked, shape, 'match'):
+        bits |= MASKED
+    if _may(r.hash_start, shape, 'match'):
+        bits |= HASH
+    if size >= r.min_bare and _may(r.gate, shape, 'search'):
+        bits |= GATE
+    if not r.min_len <= size <= r.max_len or not _may(r.marks, shape, 'search'):
+        return Verdict(bits, ())
+    found = tuple(i for i, t in enumerate(r.detectors) if t.shape is None or t.shape.fullmatch(
+        shape) or (shape.endswith('.0') and t.shape.fullmatch(shape.rstrip('0')[:-1])))
+    claimed = WHOLE if found else 0
+    if '@' in shape:
+        claimed |= AT
+    if _may(r.digit_run, shape, 'search') and _may(r.words, shape, 'search'):
+        claimed |= RUN
+    if not claimed:
+        return Verdict(bits, ())
+    pure_digits = not shape.strip('0')
+    if not pure_digits:
+        if r.not_ids.shape is not None and r.not_ids.shape.match(shape):
+            return Verdict(bits, ())       # every text of this shape: a number, date or time
+        if r.decimals and DECIMAL_SHAPE.fullmatch(shape):
+            claimed |= DECIMAL
+        elif r.not_ids.re2 is not None:
+            claimed |= EXCLUDED
+    if r.marks_all is None or not r.marks_all.search(shape):
+        claimed |= MARKED
+    return Verdict(bits | claimed, found)
+
+
+# --- judging cells ----------------------------------------------------------------------
+
+#: Above this many distinct shapes in a batch (free text), shapes are not worth it.
+_MAX_SHAPES = 4096
+_MEMORY_LIMIT = 100_000
+_VERDICTS: dict[tuple[str | None, str], dict[str, Verdict]] = {}
+
+
+def _matches(array: Any, pattern: str | None) -> Mask:
+    import numpy as np
+    import pyarrow.compute as pc
+    if pattern is None or not re2_compiles(pattern):
+        return np.ones(len(array), dtype=bool)      # no twin: flagged
+    found = pc.match_substring_regex(array, pattern)
+    result: Mask = pc.fill_null(found, False).to_numpy(zero_copy_only=False)
+    return result
+
+
+def _whole_pattern(r: Rules, detectors: tuple[int, ...]) -> str | None:
+    twins = [r.detectors[i].re2 for i in detectors]
+    if any(t is None for t in twins):
+        return None
+    return '^(?:' + '|'.join(t for t in twins if t) + ')(?:\\.0+)?$'
+
+
+def _whole_numbers(values: Any) -> Mask:
+    """Decimal-shaped cells whose value is a whole number (or that do not parse)."""
+    import numpy as np
+    import pyarrow as pa
+    import pyarrow.compute as pc
+    try:
+        parsed = pc.cast(values, pa.float64()).to_numpy(zero_copy_only=False)
+    except (pa.ArrowInvalid, pa.ArrowNotImplementedError):
+        return np.ones(len(values), dtype=bool)
+    with np.errstate(invalid='ignore'):
+        whole: Mask = ~np.isfinite(parsed) | (parsed == np.floor(parsed))
+    return whole
+
+
+def _test_group(values: Any, r: Rules, verdict: Verdict) -> Mask:
+    """Special cells among cells sharing one verdict: only the tests it names, in RE2."""
+    import numpy as np
+    bits = verdict.bits
+    hit = np.zeros(len(values), dtype=bool)
+    for bit, twin in ((MASKED, r.masked), (HASH, r.hash_start), (GATE, r.gate)):
+        if bits & bit:
+            hit |= _matches(values, twin.re2)
+    claimed = np.zeros(len(values), dtype=bool)
+    if bits & AT:
+        claimed[:] = True
+    if bits & WHOLE and not claimed.all():
+        claimed |= _matches(values, _whole_pattern(r, verdict.detectors))
+    if bits & RUN and not claimed.all():
+        claimed |= _matches(values, r.digit_run.re2) & _matches(values, r.words.re2)
+    if claimed.any() and bits & MARKED:
+        claimed &= _matches(values, r.marks.re2)
+    if claimed.any() and bits & DECIMAL:
+        claimed &= _whole_numbers(values)
+    elif claimed.any() and bits & EXCLUDED and r.not_ids.re2 is not None:
+        # candidate_prefilter lets integers through before the exclusion
+        claimed &= ~_matches(values, r.not_ids.re2) | _matches(values, '^[0-9]+$')
+    hit |= claimed
+    return hit
+
+
+def _shapes(array: Any, offsets: Any, data: Any) -> tuple[Any, list[str]]:
+    """Each cell's shape, dictionary-encoded: (indices, distinct shapes)."""
+    import numpy as np
+    import pyarrow as pa
+    import pyarrow.compute as pc
+    lo, hi = int(offsets[0]), int(offsets[-1])
+    shaped = data[lo:hi].tobytes().translate(SHAPE_TABLE)
+    wide = hi - lo > 2**31 - 1
+    rebased = (offsets - lo).astype(np.int64 if wide else np.int32)
+    kind = pa.large_string() if wide else pa.string()
+    shapes = pa.Array.from_buffers(kind, len(array), [None, pa.py_buffer(rebased),
+                                                      pa.py_buffer(shaped)])
+    encoded = pc.dictionary_encode(shapes)
+    return encoded.indices.to_numpy(zero_copy_only=False), encoded.dictionary.to_pylist()
+
+
+def _digit_strings(todo: Mask, data: Any, offsets: Any) -> tuple[Any, list[str]] | None:
+    """Shapes without translating: when the batch's bytes are all ASCII digits (and
+    every non-empty cell is to be judged), a cell's shape is '0' * its length."""
+    import numpy as np
+    lo, hi = int(offsets[0]), int(offsets[-1])
+    zero = np.uint8(48)
+    if hi == lo or ((data[lo:min(hi, lo + 64)] - zero) >= 10).any():
+        return None
+    if ((data[lo:hi] - zero) >= 10).any():
+        return None
+    lengths = np.diff(offsets)
+    cells = np.flatnonzero(todo)
+    if cells.size != np.count_nonzero(lengths):
+        return None
+    sizes = np.flatnonzero(np.bincount(lengths[cells]))
+    ids = np.zeros(len(todo), dtype=np.intp)
+    ids[cells] = np.searchsorted(sizes, lengths[cells])
+    return ids, ['0' * int(size) for size in sizes]
+
+
+def _by_shape(col: _Column, r: Rules, array: Any, offsets: Any, data: Any,
+              todo: Mask) -> Mask | None:
+    """Special cells among ``todo``, judged by shape then tested per verdict group;
+    None when the batch has too many shapes (free text)."""
+    import numpy as np
+    digits = _digit_strings(todo, data, offsets)
+    if digits is not None:
+        ids, shapes = digits
+    else:
+        ids, shapes = _shapes(array, offsets, data)
+    if len(shapes) > _MAX_SHAPES:
+        return None
+    known = _VERDICTS.setdefault((col.ctx.header_category, col.header), {})
+    verdicts: dict[Verdict, int] = {PLAIN_VERDICT: 0}
+    group_of_shape = np.zeros(len(shapes), dtype=np.int32)
+    for i, shape in enumerate(shapes):
+        verdict = known.get(shape)
+        if verdict is None:
+            verdict = shape_verdict(r, shape)
+            if len(known) < _MEMORY_LIMIT:
+                known[shape] = verdict
+        group_of_shape[i] = verdicts.setdefault(verdict, len(verdicts))
+    special = np.zeros(len(todo), dtype=bool)
+    if len(verdicts) == 1:
+        return special
+    groups = np.where(todo, group_of_shape[ids], 0)
+    memory = _memory(col)
+    for verdict, number in verdicts.items():
+        if not number:
+            continue
+        cells = np.flatnonzero(groups == number)
+        if not cells.size:
+            continue
+        values = array.take(cells)
+        seen, _words = _known_plain(memory, values)
+        if seen.any():          # a repeated value ('returned' is not 'redacted') is tested once
+            cells, values = cells[~seen], values.filter(~seen)
+        hit = _test_group(values, r, verdict)
+        special[cells[hit]] = True
+        if not hit.all():
+            _remember(memory, values.filter(~hit))
+    return special
+
+
+def _free_text(r: Rules, array: Any, todo: Mask) -> Mask:
+    """Special cells among ``todo`` when shapes do not pay: every test on every cell."""
+    import numpy as np
+    cells = np.flatnonzero(todo)
+    special = np.zeros(len(todo), dtype=bool)
+    if cells.size:
+        everything = Verdict(MASKED | HASH | GATE | WHOLE | RUN | MARKED | EXCLUDED,
+                             tuple(range(len(r.detectors))))
+        values = array.take(cells)
+        hit = _test_group(values, r, everything)
+        at = _matches(values, '@')
+        if at.any():
+            hit |= at & _test_group(values, r, Verdict(AT | MARKED, ()))
+        special[cells[hit]] = True
+    return special
+
+
+# --- what the Python path found plain ---------------------------------------------------
+
+class _Memory:
+    """Per column: values the Python path found plain, values seen for examples."""
+
+    __slots__ = ('__weakref__', 'alpha_array', 'example_values', 'plain', 'plain_array',
+                 'samples')
+
+    def __init__(self) -> None:
+        self.plain: dict[str, bool] = {}        # value -> it counts as a word
+        self.plain_array: Any = None
+        self.alpha_array: Any = None
+        self.example_values: set[str] = set()
+        self.samples: bool | None = None        # feed keeps the first plain values (sample)
+
+
+_MEMORY: weakref.WeakKeyDictionary[Any, _Memory] = weakref.WeakKeyDictionary()
+#: The state a plain value changes in feed (the last branch): the rest must not move.
+_PLAIN_CHANGES = frozenset({'nonempty', 'present', 'words', 'name_checked', 'name_hits',
+                            'sample'})
+#: Distinct special values probed per column and batch, at most.
+_PROBES = 2000
+
+
+def _state(col: _Column) -> object:
+    return tuple(sorted((key, _freeze(value)) for key, value in vars(col).items()
+                        if key not in _PLAIN_CHANGES))
+
+
+def _freeze(value: object) -> object:
+    if isinstance(value, dict):
+        return tuple(sorted((k, _freeze(v)) for k, v in value.items()))
+    if isinstance(value, (list, tuple)):
+        return tuple(_freeze(v) for v in value)
+    slots = getattr(type(value), '__slots__', None)
+    if slots is not None and not isinstance(value, str):
+        return tuple((name, _freeze(getattr(value, name))) for name in slots)
+    return value
+
+
+def _probe(col: _Column, value: str, reference: object) -> bool | None:
+    """Feed one value to a fresh twin of the column.  None: the value is special;
+    else it reached feed's last branch, and whether it counted as a word."""
+    scratch = type(col)(col.index, col.header, col.hidden)
+    scratch.feed(1, [value], frozenset())
+    if scratch.nonempty != 1 or scratch.present.count != 1 or _state(scratch) != reference:
+        return None
+    return bool(scratch.words)
+
+
+def _known_plain(memory: _Memory, values: Any) -> tuple[Mask, Mask]:
+    """(found plain before, counts as a word) for each value."""
+    import numpy as np
+    import pyarrow.compute as pc
+    if memory.plain_array is None:
+        none = np.zeros(len(values), dtype=bool)
+        return none, none
+    at = pc.index_in(values, value_set=memory.plain_array).to_numpy(zero_copy_only=False)
+    found = ~np.isnan(at) if at.dtype.kind == 'f' else at >= 0
+    alpha = np.zeros(len(values), dtype=bool)
+    alpha[found] = memory.alpha_array[at[found].astype(np.intp)]
+    return found, alpha
+
+
+def _memory(col: _Column) -> _Memory:
+    memory = _MEMORY.get(col)
+    if memory is None:
+        memory = _MEMORY[col] = _Memory()
+    return memory
+
+
+def _remember(memory: _Memory, values: Any) -> None:
+    """Values the twins found plain (ASCII, no edge space): a word when a letter starts it."""
+    import pyarrow.compute as pc
+    room = _MEMORY_LIMIT - len(memory.plain)
+    if room <= 0:
+        return
+    fresh = [v for v in pc.unique(values).to_pylist()[:room] if v not in memory.plain]
+    if fresh:
+        memory.plain.update((v, v[:1].isalpha()) for v in fresh)
+        _rebuild(memory)
+
+
+def _rebuild(memory: _Memory) -> None:
+    import numpy as np
+    import pyarrow as pa
+    memory.plain_array = pa.array(list(memory.plain), pa.string())
+    memory.alpha_array = np.fromiter(memory.plain.values(), dtype=bool, count=len(memory.plain))
+
+
+def _learn(col: _Column, memory: _Memory, values: Any) -> None:
+    """Probe distinct special values (a bounded number) and remember the plain ones."""
+    import pyarrow.compute as pc
+    room = _MEMORY_LIMIT - len(memory.plain)
+    if room <= 0:
+        return
+    distinct = [v for v in pc.unique(values).to_pylist() if v not in memory.plain]
+    if not distinct:
+        return
+    reference = _state(type(col)(col.index, col.header, col.hidden))
+    learned = False
+    for value in distinct[:min(room, _PROBES)]:
+        alpha = _probe(col, value, reference)
+        if alpha is not None:
+            memory.plain[value] = alpha
+            learned = True
+    if learned:
+        _rebuild(memory)
+
+
+def _example_cells(col: _Column, array: Any, plain: Index, memory: _Memory) -> list[int]:
+    """Plain cells that may give ``present`` a new example, in row order.
+
+    ``present.examples`` keeps the first few distinct masked values.  The first
+    cell of each new masked form among plain cells goes through the Python
+    path, so the examples come out as if every cell had.
+    """
+    from pii_hooks.detect.columns import _EXAMPLES
+    from pii_hooks.mask import mask_value
+    want = _EXAMPLES - len(col.present.examples)
+    if want <= 0 or not plain.size or col.ctx.header_category is None:
+        # without a header category, evidence never shows what ``present`` holds
+        return []
+    import pyarrow.compute as pc
+    values = array.take(plain)
+    category = col.ctx.header_category or ''
+    known = set(col.present.examples)
+    chosen: list[str] = []
+    for value in pc.unique(values).to_pylist():
+        if value in memory.example_values:
+            continue
+        masked = mask_value(value, category)
+        if masked in known:
+            if len(memory.example_values) < _MEMORY_LIMIT:
+                memory.example_values.add(value)
+            continue
+        known.add(masked)
+        chosen.append(value)
+        if len(chosen) >= want:
+            break
+    return [int(plain[pc.index(values, v).as_py()]) for v in chosen]
+
+
+def _sample_room(col: _Column, memory: _Memory, value: str) -> int:
+    """How many more plain values feed would keep in ``col.sample`` (its first N)."""
+    from pii_hooks.detect import columns
+    sample = getattr(col, 'sample', None)
+    limit = int(getattr(columns, '_ATTRIBUTE_SAMPLE', 0))
+    if not isinstance(sample, list) or len(sample) >= limit:
+        return 0
+    if memory.samples is None:      # does this column keep one?  Ask feed itself.
+        scratch = type(col)(col.index, col.header, col.hidden)
+        scratch.feed(1, [value], frozenset())
+        memory.samples = bool(getattr(scratch, 'sample', None))
+    return limit - len(sample) if memory.samples else 0
+
+
+# --- feeding a column -------------------------------------------------------------------
+
+@functools.lru_cache(maxsize=1)
+def _byte_tables() -> tuple[Any, Any]:
+    import numpy as np
+    space = np.zeros(256, dtype=bool)
+    space[[ord(c) for c in _ASCII_SPACE]] = True
+    alpha = np.zeros(256, dtype=bool)
+    alpha[[ord(c) for c in 'abcdefghijklmnopqrstuvwxyzABCDEFGHIJKLMNOPQRSTUVWXYZ']] = True
+    return space, alpha
+
+
+def _buffers(array: Any) -> tuple[Any, Any]:
+    import numpy as np
+    import pyarrow as pa
+    kind = np.int64 if pa.types.is_large_string(array.type) else np.int32
+    _, offsets_buf, data_buf = array.buffers()
+    offsets = np.frombuffer(offsets_buf, dtype=kind)[array.offset:array.offset + len(array) + 1]
+    data = (np.frombuffer(data_buf, dtype=np.uint8) if data_buf is not None
+            else np.zeros(0, dtype=np.uint8))
+    return offsets.astype(np.int64), data
+
+
+def _non_ascii(offsets: Any, data: Any, n: int) -> Mask:
+    """Cells holding a byte >= 0x80 (a non-ASCII character)."""
+    import numpy as np
+    out = np.zeros(n, dtype=bool)
+    lo, hi = int(offsets[0]), int(offsets[-1])
+    high = np.flatnonzero(data[lo:hi] >= 0x80)
+    if high.size:
+        out[np.searchsorted(offsets, high + lo, side='right') - 1] = True
+    return out
+
+
+def feed_arrow(col: _Column, first_row: int, array: Any, hidden_rows: frozenset[int]) -> None:
+    """``col.feed(first_row, array, hidden_rows)`` for an Arrow array, with the same result."""
+    import numpy as np
+    import pyarrow as pa
+
+    from pii_hooks.detect.columns import _FREE_TEXT, _NAME_SAMPLE
+    if not type(array).__module__.startswith('pyarrow'):
+        col.feed(first_row, list(array), hidden_rows)     # any other iterable: the list path
+        return
+    if isinstance(array, pa.ChunkedArray):
+        array = array.combine_chunks()
+    r = rules(col.ctx.header_category, col.header)
+    if r is None or not (pa.types.is_string(array.type) or pa.types.is_large_string(array.type)):
+        col.feed(first_row, array.to_pylist(), hidden_rows)
+        return
+    n = len(array)
+    if not n:
+        return
+    offsets, data = _buffers(array)
+    lengths = np.diff(offsets)
+    present = lengths > 0
+    if array.null_count:
+        present &= array.is_valid().to_numpy(zero_copy_only=False)
+    cells = np.flatnonzero(present)
+    if not cells.size:
+        return
+    space, alpha = _byte_tables()
+    firsts = np.zeros(n, dtype=np.uint8)
+    firsts[cells] = data[offsets[cells]]
+    starts_alpha = alpha[firsts] & present
+    # the twins are exact for ASCII text without space at either end, and short
+    special = np.zeros(n, dtype=bool)
+    special[cells[space[firsts[cells]] | space[data[offsets[cells + 1] - 1]]]] = True
+    special |= _non_ascii(offsets, data, n)
+    special |= present & (lengths > _FREE_TEXT)
+    if r.every:
+        special |= present
+    elif r.digits:
+        special |= present & _matches(array, '[0-9]')
+    todo = present & ~special
+    if todo.any():
+        judged = _by_shape(col, r, array, offsets, data, todo)
+        special |= judged if judged is not None else _free_text(r, array, todo)
+
+    memory = _memory(col)
+    flagged = np.flatnonzero(special)
+    if flagged.size and not r.every:
+        values = array.take(flagged)
+        found, words = _known_plain(memory, values)
+        if not found.all():
+            _learn(col, memory, values.filter(~found))
+            found, words = _known_plain(memory, values)
+        special[flagged[found]] = False
+        starts_alpha[flagged[found]] = words[found]
+
+    plain = present & ~special
+    plain_cells = np.flatnonzero(plain)
+    # plain cells whose place in row order matters: feed's first-N samples and examples
+    plain_alpha = np.flatnonzero(plain & starts_alpha)[:_NAME_SAMPLE]
+    examples = _example_cells(col, array, plain_cells, memory)
+    sampled = plain_cells[:_sample_room(col, memory, array[int(plain_cells[0])].as_py())
+                          if plain_cells.size else 0]
+    included = np.flatnonzero(special)
+    if plain_alpha.size or examples or sampled.size:
+        included = np.union1d(included, np.concatenate(
+            (plain_alpha, sampled, np.asarray(examples, dtype=np.intp))))
+    if included.size:
+        values = array.take(included).to_pylist()
+        col.feed(first_row, values, hidden_rows, rows=(included + first_row).tolist())
+        plain[included] = False
+    _count_plain(col, first_row, plain, starts_alpha, hidden_rows)
+
+
+def _count_plain(col: _Column, first_row: int, plain: Mask, starts_alpha: Mask,
+                 hidden_rows: frozenset[int]) -> None:
+    """What ``feed`` does for plain cells, in bulk: counts, rows, hidden rows."""
+    import numpy as np
+    where = np.flatnonzero(plain)
+    if not where.size:
+        return
+    count = int(where.size)
+    col.nonempty += count
+    col.words += int(np.count_nonzero(starts_alpha[where]))
+    hits = col.present
+    first, last = first_row + int(where[0]), first_row + int(where[-1])
+    hits.count += count
+    if not hits.first_row or first < hits.first_row:
+        hits.first_row = first
+    hits.last_row = max(hits.last_row, last)
+    if hidden_rows:
+        rows = where + first_row
+        hidden = np.fromiter(hidden_rows, dtype=np.int64, count=len(hidden_rows))
+        hits.rows_hidden += int(np.count_nonzero(np.isin(rows, hidden)))
