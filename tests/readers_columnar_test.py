@@ -42,13 +42,13 @@ def test_statistics_keep_values_no_row_holds(tmp_path: Path) -> None:
     path = write(tmp_path / 'stale.parquet', data)
     tables, _ = read_all(path)
     stats = next(t for t in tables if t.part == 'parquet statistics')
-    assert stats.state == 'metadata'
+    assert stats.state == 'statistics'   # values no row holds: hidden data, blocks
     held = {v for r in stats.rows.values() for v in r if v}
     assert held & {r[1] for r in rows[1:]}      # the old names survive only in the footer
     assert not held & {r[0] for r in rows[1:]}
     code, report = scan_json(path)
     assert code == 1
-    assert ('person_name', 'parquet statistics', 'metadata') in located(report)
+    assert ('person_name', 'parquet statistics', 'statistics') in located(report)
 
 
 def test_many_row_groups_stream(tmp_path: Path) -> None:

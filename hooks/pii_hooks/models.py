@@ -80,7 +80,7 @@ class ColumnEvidence(NamedTuple):
     column_index: int
     category: str
     basis: str                     # 'validated' | 'pattern' | 'name-list' | 'header' | 'masked'
-    count: int                     # values that match the category
+    count: int  # type: ignore[assignment]  # values that match (shadows tuple.count)
     nonempty: int                  # non-empty values in the column
     first_row: int                 # first and last row holding a match (0 when none)
     last_row: int
@@ -136,7 +136,7 @@ class Finding(NamedTuple):
     category: str
     severity: str                  # BLOCK | WARN
     location: Location
-    count: int
+    count: int  # type: ignore[assignment]  # shadows tuple.count, as the JSON key says
     examples: tuple[str, ...]      # masked
     reason: str                    # why it blocks / warns
     fix: str                       # how to fix or allow it

@@ -11,8 +11,8 @@ import itertools
 import re
 from collections import Counter
 from collections.abc import Iterable, Sequence
-from typing import NamedTuple
 
+from pii_hooks.detect.addresses import looks_like_street_address
 from pii_hooks.detect.attributes import ATTRIBUTE_CATEGORIES, attribute_share, is_neutral
 from pii_hooks.detect.headers import HeaderMatch, classify_header, classify_headers
 from pii_hooks.detect.names import looks_like_name
@@ -37,12 +37,20 @@ _EXAMPLES = 3
 _FREE_TEXT = 120            # values longer than this are searched, not matched whole
 _DATE_FORMATS = ('%Y-%m-%d', '%m/%d/%Y', '%d/%m/%Y', '%d.%m.%Y', '%Y/%m/%d', '%m-%d-%Y',
                  '%d-%m-%Y', '%Y%m%d', '%m/%d/%y', '%d %b %Y', '%b %d, %Y', '%B %d, %Y')
+_DISTINCT_CAP = 64
+_GENERIC_HEADER = re.compile(r'^(?:(?:col|column|field|var|v|x|f|unnamed|attr)[\s_:.#-]*)?\d*$',
+                             re.IGNORECASE)
+_DATE_SHAPE = re.compile(r'^\d{1,4}[-/.]\d{1,2}[-/.]\d{1,4}(?:[ T].*)?$|^\d{8}$')
 _ATTRIBUTE_SAMPLE = 2000    # values kept to judge whether a column fits its attribute header
+_GUESS_ID = ValueContext(header_category='national_id')
+_GUESS_MIN = 5              # values before a headerless column is judged by its values
+_GUESS_ATTRIBUTES = ('health', 'nationality', 'immigration_status', 'religion', 'ethnicity')
 CONCLUSIVE = 10             # validated identifiers in one column: no need to read further
 
 
 class _Hits:
-    __slots__ = ('count', 'examples', 'first_row', 'last_row', 'signals', 'rows_hidden')
+    __slots__ = ('count', 'distinct', 'examples', 'first_row', 'last_row', 'rows_hidden',
+                 'signals')
 
     def __init__(self) -> None:
         self.count = 0
@@ -51,6 +59,9 @@ class _Hits:
         self.examples: list[str] = []
         self.signals: Counter[str] = Counter()
         self.rows_hidden = 0
+        # how many different values, up to a cap: the same label repeated is not a list of
+        # people.  Python's per-process hash, never written anywhere.
+        self.distinct: set[int] = set()
 
     def add(self, row: int, value: str, category: str, signal: str, hidden: bool) -> None:
         self.count += 1
@@ -61,6 +72,8 @@ class _Hits:
             self.signals[signal] += 1
         if hidden:
             self.rows_hidden += 1
+        if len(self.distinct) < _DISTINCT_CAP:
+            self.distinct.add(hash(value))
         if len(self.examples) < _EXAMPLES:
             masked = mask_value(value, category)
             if masked not in self.examples:
@@ -69,7 +82,7 @@ class _Hits:
 
 class _Column:
     def __init__(self, index: int, header: str, hidden: bool,
-                 match: HeaderMatch | None | bool = True) -> None:
+                 match: HeaderMatch | bool | None = True) -> None:
         self.index = index
         self.header = header
         self.hidden = hidden
@@ -90,6 +103,12 @@ class _Column:
         self.attribute = (self.match.category if self.match is not None
                           and self.match.category in ATTRIBUTE_CATEGORIES else None)
         self.sample: list[str] = []
+        # no header, or 'col3': the values must speak for themselves
+        self.generic = self.match is None and _GENERIC_HEADER.match(header.strip()) is not None
+        self.guessed_ids: dict[str, _Hits] = {}      # header-gated schemes, tried by share
+        self.birth_dates = _Hits()                    # dates whose ages fit people
+        self.other_dates = 0
+        self.addresses = _Hits()
 
     def hit(self, category: str) -> _Hits:
         found = self.hits.get(category)
@@ -138,8 +157,13 @@ class _Column:
             if want_dates and _parse_birth_date(value):
                 self.dates.add(row, value, 'date_of_birth', '', hidden)
                 continue
+            if self.generic and self._guess(row, value, hidden):
+                continue
+            if value[:1].isdigit() and ' ' in value and looks_like_street_address(value):
+                self.addresses.add(row, value, 'street_address', '', hidden)
             self.present.add(row, value, self.ctx.header_category or '', '', hidden)
-            if self.attribute is not None and len(self.sample) < _ATTRIBUTE_SAMPLE:
+            if (self.attribute is not None or self.generic) and \
+                    len(self.sample) < _ATTRIBUTE_SAMPLE:
                 self.sample.append(value)
             if value[:1].isalpha():
                 self.words += 1
@@ -149,9 +173,52 @@ class _Column:
                     if looks_like_name(value):
                         self.name_hits.add(row, value, 'person_name', '', hidden)
 
+    def _guess(self, row: int, value: str, hidden: bool) -> bool:
+        """For a column with no header: IDs whose schemes need one, and dates of birth."""
+        if _DATE_SHAPE.match(value):
+            if _parse_birth_date(value, min_age=1):
+                self.birth_dates.add(row, value, 'date_of_birth', '', hidden)
+            else:
+                self.other_dates += 1
+            return True
+        digits = sum(ch.isdigit() for ch in value)
+        if 8 <= digits <= 20 and digits * 10 >= len(value) * 7:
+            found = classify_value(value, _GUESS_ID)
+            if found is not None:
+                hits = self.guessed_ids.setdefault(found.category, _Hits())
+                hits.add(row, value, found.category, found.signal, hidden)
+                return True
+        return False
+
+    def _guessed(self, table_hidden: bool) -> list[ColumnEvidence]:
+        """Evidence from values alone, where only a column-wide share makes it safe."""
+        out: list[ColumnEvidence] = []
+        for category, hits in self.guessed_ids.items():
+            # a 9-11 digit scheme passes its checksum by chance about one time in ten:
+            # nine in ten of a column's values passing is no chance
+            if hits.count >= _GUESS_MIN and hits.count >= 0.9 * self.nonempty:
+                out.append(self._make(category, 'validated', hits, table_hidden))
+        dates = self.birth_dates
+        if dates.count >= _GUESS_MIN and dates.count >= 0.9 * self.nonempty \
+                and len(dates.distinct) * 2 >= dates.count:
+            out.append(self._make('date_of_birth', 'pattern', dates, table_hidden))
+        if self.sample and self.words * 2 > self.nonempty and self.words >= _GUESS_MIN:
+            for category in _GUESS_ATTRIBUTES:
+                if attribute_share(category, self.sample) >= 0.8:
+                    out.append(self._make(category, 'header-values', self.present, table_hidden,
+                                          count=self.words))
+                    break
+        return out
+
     def evidence(self, table_hidden: bool) -> list[ColumnEvidence]:
         out: list[ColumnEvidence] = []
         header_cat = self.match.category if self.match else None
+        if self.generic:
+            out.extend(self._guessed(table_hidden))
+        addresses = self.addresses
+        if addresses.count >= 2 and addresses.count * 2 >= self.nonempty and \
+                header_cat in (None, 'street_address'):
+            out.append(self._make('street_address', 'validated', addresses, table_hidden))
         for category, hits in self.hits.items():
             share = hits.count / max(self.nonempty, 1)
             agrees = header_cat == category
@@ -169,7 +236,8 @@ class _Column:
             # 'Last Name' over words: every word counts, the name list only says how sure we are
             out.append(self._make('person_name', 'name-list' if share >= 0.3 else 'header-values',
                                   self.present, table_hidden, count=self.words))
-        elif names.count and ((share >= 0.6 and names.count >= 2) or (named and share >= 0.3)):
+        elif names.count and len(names.distinct) >= min(3, names.count) and (
+                (share >= 0.6 and names.count >= 2) or (named and share >= 0.3)):
             out.append(self._make('person_name', 'name-list', names, table_hidden,
                                   count=round(self.words * share) or names.count))
         if header_cat and not any(e.category == header_cat for e in out):
@@ -191,7 +259,8 @@ class _Column:
                 return None
         if self.masked and self.masked * 2 >= self.nonempty:
             basis, count = 'masked', 0
-        elif category == 'person_name' and not self.match.ambiguous and self.words * 2 > self.nonempty:
+        elif (category == 'person_name' and not self.match.ambiguous
+              and self.words * 2 > self.nonempty):
             basis, count = 'header-values', self.words
         elif category in ATTRIBUTES and self.nonempty and category not in IDENTIFIERS:
             basis, count = 'header-values', self.nonempty
@@ -218,7 +287,7 @@ class _Column:
         return any(cat in IDENTIFIERS and h.count >= CONCLUSIVE for cat, h in self.hits.items())
 
 
-def _parse_birth_date(value: str) -> bool:
+def _parse_birth_date(value: str, min_age: float = 0) -> bool:
     text = value.strip()[:32]
     if 'T' in text:
         text = text.split('T', 1)[0]
@@ -230,7 +299,7 @@ def _parse_birth_date(value: str) -> bool:
         except ValueError:
             continue
         age = (dt.date.today() - day).days / 365.25
-        return 0 <= age <= 120
+        return min_age <= age <= 110
     return False
 
 
@@ -266,7 +335,7 @@ def scan_table(table: Table, *, full_report: bool = False) -> TableEvidence:
         col = columns.get(i)
         if col is None:
             name = header[i] if i < len(header) else ''
-            match: HeaderMatch | None | bool = matches[i] if i < len(matches) else True
+            match: HeaderMatch | bool | None = matches[i] if i < len(matches) else True
             col = columns[i] = _Column(i, name or '', i in table.hidden_columns, match)
         return col
 

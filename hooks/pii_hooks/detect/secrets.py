@@ -109,7 +109,8 @@ count counts length len size date time timestamp at on expires expiry expiration
 changed change updated update created reset policy type name hint required enabled set is has
 last age strength status rotated rotation used valid ttl url uri file path field question santa
 id ids email mail flag level min max number num algorithm algo scheme format method kind encoding
-salt rounds iterations cost description note notes label
+salt rounds iterations cost description note notes label provider providers issuer vendor
+service system manager store requirement requirements
 """)
 #: Token names that are credentials; a bare 'token' column may be words of a text corpus.
 _TOKEN_QUALIFIERS = _words("""

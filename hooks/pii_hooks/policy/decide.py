@@ -77,81 +77,107 @@ def _personal(col: ColumnEvidence) -> bool:
     return col.basis in _PERSONAL_BASES and col.count > 0
 
 
+def _organisational(col: ColumnEvidence) -> bool:
+    """EINs and bank routing numbers name organisations and banks, not people."""
+    signals = dict(col.notes)
+    org = signals.get('ein', 0) + signals.get('routing', 0)
+    return col.category in ('tax_id', 'bank_account') and org > 0 and org * 2 >= col.count
+
+
+def _not_a_person(col: ColumnEvidence) -> bool:
+    """Office mailboxes, example addresses, private and documentation IP ranges."""
+    if not col.count:
+        return False
+    if col.category == 'email':
+        return _signal(col, 'role-mail') + _signal(col, 'example') >= col.count
+    if col.category == 'ip_address':
+        return _signal(col, 'public-ip') == 0
+    return False
+
+
 def judge_table(table: TableEvidence, headers_only: bool = False) -> list[_Verdict]:
     """The default verdict for every column of one table."""
-    cols = [c for c in table.columns]
-    personal = [c for c in cols if _personal(c)]
-    people = [c for c in personal if c.category in PERSON]
+    cols = list(table.columns)
+    personal = [c for c in cols if _personal(c) and not _not_a_person(c)]
+    names = [c for c in personal if c.category == 'person_name']
+    people = [c for c in personal if c.category in PERSON and not _organisational(c)]
     has_person = bool(people)
     profile = bool(table.profile_columns)
-    hidden_part = table.state not in ('visible', '')
-    verdicts: list[_Verdict] = []
+    state = table.state or 'visible'
+    metadata = state == 'metadata'
+    hidden_part = state != 'visible' and not metadata
     webmail = sum(_signal(c, 'webmail') for c in personal if c.category == 'email')
     emails = sum(c.count for c in personal if c.category == 'email')
     mobiles = sum(_signal(c, 'mobile') for c in personal if c.category == 'phone')
-    private_contact = (emails and webmail * 3 >= emails and webmail >= 2) or mobiles >= 2
+    private_contact = bool((emails and webmail * 3 >= emails and webmail >= 2) or mobiles >= 2)
     harms = sorted({c.category for c in personal
-                    if c.category in IDENTIFIERS | SPECIAL | {'date_of_birth'}
-                    and (c.category != 'secret')
-                    and (c.category in IDENTIFIERS or has_person)})
+                    if c.category != 'secret' and not _organisational(c)
+                    and (c.category in IDENTIFIERS
+                         or (c.category in SPECIAL | {'date_of_birth'} and has_person))})
+    verdicts: list[_Verdict] = []
+
+    def add(col: ColumnEvidence, severity: str, rule: str, reason: str) -> None:
+        verdicts.append(_Verdict(col, severity, rule, reason))
+
     for col in cols:
         cat = col.category
+        what = label(cat)
         if not _personal(col):
             if headers_only and col.nonempty and col.basis == 'header':
-                verdicts.append(_Verdict(col, BLOCK, 'pii-header',
-                                         f'the header names {label(cat)} and values sit under it'))
+                add(col, BLOCK, 'pii-header', f'the header names {what} and values sit under it')
             elif col.basis == 'masked':
-                verdicts.append(_Verdict(col, WARN, 'masked-values',
-                                         f'the header names {label(cat)}, the values look masked'))
+                add(col, WARN, 'masked-values', f'the header names {what}, the values look masked')
             elif col.basis == 'header':
-                verdicts.append(_Verdict(col, WARN, 'header-only',
-                                         f'the header names {label(cat)} but no value under it '
-                                         'is one (a template or codebook?)'))
+                add(col, WARN, 'header-only', f'the header names {what} but no value under it '
+                    'is one (a template or codebook?)')
             continue
-        if cat in IDENTIFIERS:
-            verdicts.append(_Verdict(col, BLOCK, 'secret' if cat == 'secret' else
-                                     'validated-identifier',
-                                     'credentials give access to systems: a published key '
-                                     'is a compromised key' if cat == 'secret' else
-                                     f'{label(cat)} identify a person on their own'))
+        if _not_a_person(col):
+            continue        # info@agency.gov, someone@example.org, 10.0.0.1, 192.0.2.7
+        if cat == 'secret':
+            add(col, BLOCK, 'secret', 'credentials give access to systems: a published key is a '
+                'compromised key')
+        elif _organisational(col):
+            add(col, WARN, 'organisation-id', f'{what} that read as employer IDs or bank routing '
+                "numbers: organisations', not people's")
+        elif cat in IDENTIFIERS:
+            add(col, BLOCK, 'validated-identifier', f'{what} identify a person on their own')
+        elif metadata and cat in PERSON:
+            add(col, WARN, 'document-metadata', f'{what} in the document metadata '
+                f'({table.part}): an author or editor, published with the file')
         elif (col.hidden or hidden_part) and cat in PERSON | {'date_of_birth', 'street_address'}:
-            verdicts.append(_Verdict(col, BLOCK, 'hidden-people',
-                                     f'{label(cat)} in a hidden part ({table.state or "hidden"}): '
-                                     'hidden data is published too'))
-        elif cat == 'date_of_birth' and (has_person or col.count >= 5):
-            verdicts.append(_Verdict(col, BLOCK, 'sensitive-record',
-                                     'dates of birth beside people identify them'))
+            where = state if hidden_part else 'hidden columns or rows'
+            add(col, BLOCK, 'hidden-people', f'{what} in a hidden part ({where}): hidden data is '
+                'published too')
+        elif cat == 'date_of_birth' and (has_person or (col.basis == 'validated'
+                                                        and col.count >= 5)):
+            add(col, BLOCK, 'sensitive-record', 'dates of birth beside people identify them')
         elif cat in SPECIAL and has_person:
-            verdicts.append(_Verdict(col, BLOCK, 'sensitive-record',
-                                     f'{label(cat)} beside people is special-category data'))
+            add(col, BLOCK, 'sensitive-record', f'{what} beside people is special-category data')
         elif cat in PERSON and harms:
-            verdicts.append(_Verdict(col, BLOCK, 'sensitive-record',
-                                     f'{label(cat)} in the same records as '
-                                     f'{", ".join(label(h) for h in harms[:3])}'))
-        elif cat == 'street_address' and has_person and not profile:
-            verdicts.append(_Verdict(col, BLOCK, 'home-address',
-                                     'street addresses beside people, with no public-profile '
-                                     'columns: home addresses?'))
+            add(col, BLOCK, 'sensitive-record', f'{what} in the same records as '
+                f'{", ".join(label(h) for h in harms[:3])}')
+        elif cat == 'street_address' and names and not profile:
+            add(col, BLOCK, 'home-address', 'street addresses beside person names, with no '
+                'public-profile columns: home addresses')
+        elif cat in PERSON and names and not profile and any(
+                c.category == 'street_address' for c in personal):
+            add(col, BLOCK, 'home-address', f'{what} beside street addresses, with no '
+                'public-profile columns: a mailing or shipping list')
         elif cat == 'ip_address' and _signal(col, 'public-ip') >= 2:
-            verdicts.append(_Verdict(col, BLOCK, 'ip-individuals',
-                                     'public IP addresses in records identify individuals'))
+            add(col, BLOCK, 'ip-individuals', 'public IP addresses in records identify '
+                'individuals (documentation and private ranges are not counted)')
         elif cat in ('email', 'phone', 'person_name') and private_contact and not profile:
-            verdicts.append(_Verdict(col, BLOCK, 'private-contact',
-                                     f'{label(cat)} of private individuals (personal webmail or '
-                                     'mobile numbers, no public-profile columns)'))
-        elif cat == 'email' and col.count and (
-                _signal(col, 'role-mail') + _signal(col, 'example')) >= col.count:
-            continue     # info@agency.gov, someone@example.org: not a person
-        elif profile and cat in ('email', 'phone', 'person_name', 'street_address', 'postal_code'):
-            verdicts.append(_Verdict(col, WARN, 'public-role',
-                                     f'{col.count} {label(cat)} with profile columns '
-                                     f'({", ".join(table.profile_columns[:4])}): looks like a '
-                                     'public directory of people in public roles'))
+            add(col, BLOCK, 'private-contact', f'{what} of private individuals (personal webmail '
+                'or mobile numbers, no public-profile columns)')
+        elif profile and cat in PERSON | {'street_address', 'postal_code', 'username'}:
+            add(col, WARN, 'public-role', f'{col.count} {what} with profile columns '
+                f'({", ".join(table.profile_columns[:4])}): looks like a public directory of '
+                'people in public roles')
         else:
-            verdicts.append(_Verdict(col, WARN, 'personal-data',
-                                     f'{label(cat)} without the signals that make a record '
-                                     f'harmful (no identifier, no special category, '
-                                     f'{"no personal webmail or mobiles" if cat != "person_name" else "no contact data"})'))
+            missing = 'no contact data' if cat == 'person_name' else \
+                'no personal webmail or mobiles'
+            add(col, WARN, 'personal-data', f'{what} without the signals that make a record '
+                f'harmful (no identifier, no special category, {missing})')
     return verdicts
 
 
@@ -201,7 +227,10 @@ def _level_for(config: Config, path: str, category: str, rule: str, severity: st
     return severity
 
 
-def decide(evidence: FileEvidence, config: Config, publish: Publish = Publish(),
+_EVERYTHING_PUBLISHED = Publish()
+
+
+def decide(evidence: FileEvidence, config: Config, publish: Publish = _EVERYTHING_PUBLISHED,
            headers_only: bool = False) -> list[Finding]:
     """Findings for one file, most severe first."""
     findings: list[Finding] = []

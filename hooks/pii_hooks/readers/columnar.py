@@ -7,8 +7,9 @@ Parquet footers keep min/max statistics for every column chunk.  When the
 data was filtered or rewritten without recomputing them, the statistics are
 the last copy of values no row holds any more.  After the rows are read,
 the statistics values that no row holds are given as a table with part
-'parquet statistics' and state 'metadata'; so are the file's own key/value
-metadata (other than pandas' and Arrow's schema).  Statistics that match
+'parquet statistics' and state 'statistics' (hidden data: blocks); the
+file's own key/value metadata (other than pandas' and Arrow's schema) is a
+'file metadata' table with state 'metadata'.  Statistics that match
 the rows add nothing and are not repeated.
 """
 from __future__ import annotations
@@ -120,7 +121,7 @@ def read_parquet(name: str, stream: IO[bytes], limits: Limits,
             height = max(len(c) for c in columns)
             padded: list[list[str | None]] = [list(c) + [None] * (height - len(c))
                                               for c in columns]
-            yield Table('parquet statistics', 'metadata', tuple(names), [Batch(1, padded)],
+            yield Table('parquet statistics', 'statistics', tuple(names), [Batch(1, padded)],
                         header_row=0)
         yield from _metadata_table(parquet.schema_arrow.metadata)
     except (pa.ArrowException, OSError, ValueError):
