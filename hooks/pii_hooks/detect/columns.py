@@ -38,8 +38,8 @@ _FREE_TEXT = 120            # values longer than this are searched, not matched 
 _DATE_FORMATS = ('%Y-%m-%d', '%m/%d/%Y', '%d/%m/%Y', '%d.%m.%Y', '%Y/%m/%d', '%m-%d-%Y',
                  '%d-%m-%Y', '%Y%m%d', '%m/%d/%y', '%d %b %Y', '%b %d, %Y', '%B %d, %Y')
 _DISTINCT_CAP = 64
-_GENERIC_HEADER = re.compile(r'^(?:(?:col|column|field|var|v|x|f|unnamed|attr)[\s_:.#-]*)?\d*$',
-                             re.IGNORECASE)
+_GENERIC_HEADER = re.compile(
+    r'^\[?(?:(?:col|column|field|var|v|x|f|unnamed|attr)[\s_:.#-]*)?\d*\]?$', re.IGNORECASE)
 _DATE_SHAPE = re.compile(r'^\d{1,4}[-/.]\d{1,2}[-/.]\d{1,4}(?:[ T].*)?$|^\d{8}$')
 _ATTRIBUTE_SAMPLE = 2000    # values kept to judge whether a column fits its attribute header
 _GUESS_ID = ValueContext(header_category='national_id')

@@ -33,6 +33,8 @@ _SPLIT = re.compile(r'[\s,]+')
 #: Surnames no one mistakes for a word: O'Brien, D'Angelo, McAllister, MacDonald.
 _SURNAME_SHAPE = re.compile(r"^(?:[OD]['’][A-Z]|Ma?c[A-Z])")
 _HAN = re.compile(r'^[\u3400-\u4dbf\u4e00-\u9fff]{2,4}$')
+# '鈴木 太郎': a Japanese family name, a space (full or half width), a given name in kanji or kana
+_JAPANESE = re.compile(r'^([\u4e00-\u9fff]{1,3})[ \u3000]([\u3040-\u30ff\u4e00-\u9fff]{1,4})$')
 _HANGUL = re.compile(r'^[\uac00-\ud7a3]{2,4}$')
 _DEVANAGARI = re.compile(r'[\u0900-\u097f]')
 #: Endings of Chinese and Korean place and organisation names: 北京市, 서울시.
@@ -134,6 +136,9 @@ def looks_like_name(value: str) -> bool:
         return False
     if _HAN.match(text):
         return _han_name(text)
+    japanese = _JAPANESE.match(text)
+    if japanese:
+        return japanese.group(1) in _japanese_surnames()
     if _HANGUL.match(text):
         return _hangul_name(text)
     if _DEVANAGARI.search(text):
@@ -208,6 +213,14 @@ def _han_name(text: str) -> bool:
     if text[-1] in _HAN_PLACE_ENDS:
         return False
     return text[0] in found.chinese or (len(text) >= 3 and text[:2] in found.chinese)
+
+
+@functools.lru_cache(maxsize=1)
+def _japanese_surnames() -> frozenset[str]:
+    raw = importlib.resources.files('pii_hooks.detect').joinpath(
+        'data/japanese_surnames.txt').read_text(encoding='utf-8')
+    return frozenset(word for line in raw.splitlines() if not line.startswith('#')
+                     for word in line.split())
 
 
 def _hangul_name(text: str) -> bool:

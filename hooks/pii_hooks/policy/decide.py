@@ -32,7 +32,7 @@ IDENTIFIERS = frozenset({'ssn', 'itin', 'a_number', 'passport', 'drivers_license
 SPECIAL = frozenset({'health', 'immigration_status', 'criminal_record', 'religion', 'ethnicity',
                      'sexual_orientation', 'nationality'})
 PERSON = frozenset({'person_name', 'email', 'phone'}) | IDENTIFIERS - {'secret'}
-_PERSONAL_BASES = ('validated', 'name-list', 'header-values')
+_PERSONAL_BASES = ('validated', 'pattern', 'name-list', 'header-values')
 
 LABELS = {
     'person_name': 'person names', 'email': 'e-mail addresses', 'phone': 'phone numbers',
@@ -133,6 +133,9 @@ def judge_table(table: TableEvidence, headers_only: bool = False) -> list[_Verdi
             continue
         if _not_a_person(col):
             continue        # info@agency.gov, someone@example.org, 10.0.0.1, 192.0.2.7
+        if cat in _ABOUT_SOMEONE and not has_person and not (col.hidden or hidden_part) and (
+                cat != 'date_of_birth' or col.basis == 'pattern'):
+            continue        # 'sex' in a table of restaurant bills, nationality in statistics
         if cat == 'secret':
             add(col, BLOCK, 'secret', 'credentials give access to systems: a published key is a '
                 'compromised key')
@@ -228,6 +231,8 @@ def _level_for(config: Config, path: str, category: str, rule: str, severity: st
 
 
 _EVERYTHING_PUBLISHED = Publish()
+#: Attributes that describe a person only when a person is in the same records.
+_ABOUT_SOMEONE = SPECIAL | {'gender', 'street_address', 'postal_code', 'date_of_birth'}
 
 
 def decide(evidence: FileEvidence, config: Config, publish: Publish = _EVERYTHING_PUBLISHED,

@@ -25,6 +25,17 @@ _INDEX = re.compile(r'\[\d+\]')
 _MAX_TEXT_BYTES = 256 * 1024**2       # whole-document formats are parsed in memory
 
 
+def _rows_of_scalars(node: list[Any]) -> bool:
+    """A list of at least two lists of scalars, most of one width: rows of a table."""
+    rows = [item for item in node if isinstance(item, list)]
+    if len(rows) < 2 or len(rows) * 2 < len(node):
+        return False
+    widths = [len(r) for r in rows]
+    width = max(set(widths), key=widths.count)
+    return width >= 2 and widths.count(width) * 2 >= len(rows) and all(
+        not isinstance(cell, (dict, list)) for r in rows[:50] for cell in r)
+
+
 class _Collector:
     """Groups leaves by path into tables of records."""
 
@@ -63,6 +74,14 @@ class _Collector:
                 base = self.rows.get(sub, 0)
                 for i, item in enumerate(node, start=1):
                     self.walk(item, sub, base + i, '', depth + 1)
+            elif _rows_of_scalars(node):
+                # [[name, dob, ...], ...]: a table whose columns are positions
+                sub = f'{table}.{prefix}' if prefix else table or '$'
+                sub = sub if sub.startswith('$') else '$.' + sub
+                base = self.rows.get(sub, 0)
+                for i, item in enumerate(node, start=1):
+                    for j, cell in enumerate(item if isinstance(item, list) else [item]):
+                        self.walk(cell, sub, base + i, f'[{j + 1}]', depth + 2)
             else:
                 for item in node:
                     row = self.rows.get(table, 0) + 1 if not isinstance(item, (dict, list)) else row
