@@ -18,9 +18,6 @@ from tests.corpus.generate import BLOCK, PASS, WARN, Sample, committed_negatives
 
 RECALL_TARGET = 0.98
 FPR_TARGET = 0.02
-# Measured on this subset when the corpus landed (the detectors and policy were still being
-# built by other hands); the threshold test below is xfail until they meet the targets.
-MEASURED = 'recall 0.915 (75/82, fail-closed blocks not counted), FPR 0.000 (0/33)'
 
 
 @functools.lru_cache(maxsize=1)
@@ -135,8 +132,6 @@ def test_naive_peer_is_measured_on_the_same_bytes() -> None:
     assert naive_scan('a.csv', utf16) == frozenset({'ssn'})
 
 
-@pytest.mark.xfail(strict=False, reason=f'detectors and policy still below target: {MEASURED}; '
-                   'run python -m benchmarks.accuracy for every miss and its cause')
 def test_recall_and_false_positive_rate_meet_the_targets() -> None:
     fig = figures(_outcomes())
     misses = [(o.path, o.kind, o.variant, o.verdict) for o in _outcomes()
