@@ -9,7 +9,6 @@ from __future__ import annotations
 import functools
 import hashlib
 
-import pytest
 from benchmarks.accuracy import Outcome, category_recall, evaluate_samples, figures, naive_scan
 
 from pii_hooks.models import CATEGORIES
