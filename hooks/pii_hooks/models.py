@@ -53,7 +53,7 @@ class Table(NamedTuple):
     """A grid of cells from one part of a file, streamed in batches."""
 
     part: str                      # '' for a plain file; 'sheet "People"', 'member a/b.csv'
-    state: str                     # 'visible', 'hidden', 'veryHidden', 'comment', 'pivot cache', ...
+    state: str                     # 'visible', 'hidden', 'veryHidden', 'comment', 'metadata', ...
     header: tuple[str, ...]        # column names ('' where a column has none)
     batches: Iterable[Batch]
     hidden_columns: frozenset[int] = frozenset()
@@ -121,9 +121,11 @@ class Location(NamedTuple):
     def describe(self) -> str:
         bits = []
         if self.part:
-            bits.append(self.part + (f' ({self.state})' if self.state not in ('', 'visible') else ''))
+            shown = self.state not in ('', 'visible')
+            bits.append(self.part + (f' ({self.state})' if shown else ''))
         if self.column or self.column_index >= 0:
-            bits.append(f'column "{self.column}"' if self.column else f'column {self.column_index + 1}')
+            bits.append(f'column "{self.column}"' if self.column
+                        else f'column {self.column_index + 1}')
         if self.first_row:
             rows = (f'row {self.first_row}' if self.first_row == self.last_row
                     else f'rows {self.first_row}-{self.last_row}')
