@@ -444,24 +444,35 @@ def main(argv: Sequence[str] | None = None) -> int:
     parser.add_argument('--workdir', help='keep the generated data here (default: a temp dir)')
     parser.add_argument('--reps', type=int, help='repetitions per timed command')
     parser.add_argument('--json', help='also write the figures to this file')
+    parser.add_argument('--only', help='figures to run, e.g. 1,5,6 (default: all)')
     args = parser.parse_args(argv)
     sizes = QUICK if args.quick else FULL
     reps = args.reps or sizes.reps
+    only = {int(x) for x in args.only.split(',')} if args.only else set(range(1, 8))
     work = Path(args.workdir) if args.workdir else Path(tempfile.mkdtemp(prefix='pii-perf-'))
     work.mkdir(parents=True, exist_ok=True)
+    figures: list[Figure] = []
     try:
         files = prepare(work, sizes)
-        figures: list[Figure] = []
-        full, ours = fig_full_scan(files, work, reps)
-        figures.append(full)
-        figures.append(fig_in_process(files, work, reps))
-        figures.append(fig_naive(files, work, ours))
-        figures.append(fig_detect_secrets(files, work, ours))
-        figures.append(fig_early(files, work, reps))
-        figures.extend(fig_memory(files, work, ours))
-        figures.extend(fig_hook(work, reps))
-        figures.append(fig_small(files, work, reps))
-        figures.append(fig_many(files, work, reps))
+        ours = None
+        if only & {1, 2, 4}:
+            full, ours = fig_full_scan(files, work, reps)
+            figures.append(full)
+            if 1 in only:
+                figures.append(fig_in_process(files, work, reps))
+                figures.append(fig_naive(files, work, ours))
+        if 2 in only and ours is not None:
+            figures.append(fig_detect_secrets(files, work, ours))
+        if 3 in only:
+            figures.append(fig_early(files, work, reps))
+        if 4 in only and ours is not None:
+            figures.extend(fig_memory(files, work, ours))
+        if 5 in only:
+            figures.extend(fig_hook(work, reps))
+        if 6 in only:
+            figures.append(fig_small(files, work, reps))
+        if 7 in only:
+            figures.append(fig_many(files, work, reps))
     finally:
         if not args.workdir:
             shutil.rmtree(work, ignore_errors=True)

@@ -58,10 +58,14 @@ if TYPE_CHECKING:
 
 #: Source fingerprints of the functions whose logic the twins mirror (see the module doc).
 REVIEWED = {
-    'columns._Column.feed': '',
-    'columns._Hits.add': '',
-    'values.classify_value': '',
-    'secrets._candidates': '',
+    'columns._Column.feed': '57d170a8583d1fee',
+    'columns._Column.__init__': '92b976a2498d8b15',
+    'columns._Column._guess': '0bdeb06962fad73e',
+    'columns._Hits.add': 'dbbd194579adbf26',
+    'values.classify_value': '60049d4c65396644',
+    'values.candidate_prefilter': '230bec9c07900e71',
+    'values._plan': 'fa1c3497e2c536f5',
+    'secrets._candidates': '1a2852bb36e5a781',
 }
 
 #: Python's str.isspace() for ASCII: what str.strip() removes.
@@ -475,6 +479,8 @@ class Rules(NamedTuple):
     decimals: bool              # not_ids is the reviewed one: decimals by their value
     min_len: int
     max_len: int
+    generic: bool               # a column without a header: its values are guessed at
+    date_shape: Twin            # ... columns._DATE_SHAPE: dates
 
 
 _NO_TWIN = Twin(None, None)
@@ -502,7 +508,7 @@ def _make_twin(pattern: re.Pattern[str] | str, *, subset: bool = False) -> Twin:
 
 
 @functools.lru_cache(maxsize=512)
-def rules(header_category: str | None, header: str) -> Rules | None:
+def rules(header_category: str | None, header: str, generic: bool = False) -> Rules | None:
     """The twins for a column under this header; None when a mirrored name moved."""
     from pii_hooks.detect import columns, secrets, values
     try:
@@ -521,7 +527,8 @@ def rules(header_category: str | None, header: str) -> Rules | None:
             marks=_make_twin(marks), marks_all=_shape_or_none(marks, forall=True),
             not_ids=_make_twin(not_ids, subset=True),
             decimals=not_ids.pattern in KNOWN_SUBSET_TWINS,
-            min_len=int(values._MIN_VALUE), max_len=int(values._LONGEST_VALUE))
+            min_len=int(values._MIN_VALUE), max_len=int(values._LONGEST_VALUE),
+            generic=generic, date_shape=_make_twin(columns._DATE_SHAPE))
     except AttributeError:
         return None
     return made
@@ -544,11 +551,26 @@ def fast_path_active(header_category: str | None = None, header: str = '') -> bo
     return r.decimals and all(_checked(t.re2) and t.shape is not None for t in twins)
 
 
+@functools.lru_cache(maxsize=1)
+def reviewed() -> bool:
+    """True when the mirrored functions are the ones the twins were written for.
+
+    Otherwise feed_arrow hands every cell to the Python path: a change to feed
+    that vector.py does not know about makes big CSVs slow, never wrong.
+    """
+    try:
+        return fingerprints() == REVIEWED
+    except (OSError, TypeError, AttributeError):    # no source to compare
+        return False
+
+
 def fingerprints() -> dict[str, str]:
     """The current source fingerprints of the functions named in REVIEWED."""
     from pii_hooks.detect import columns, secrets, values
     funcs: dict[str, Callable[..., Any]] = {
         'columns._Column.feed': columns._Column.feed,
+        'columns._Column.__init__': columns._Column.__init__,
+        'columns._Column._guess': columns._Column._guess,
         'columns._Hits.add': columns._Hits.add,
         'values.classify_value': values.classify_value,
         'values.candidate_prefilter': values.candidate_prefilter,
@@ -562,7 +584,9 @@ def fingerprints() -> dict[str, str]:
 # --- verdicts on shapes -----------------------------------------------------------------
 
 #: What a shape's cells may be, as bits; and the detectors whose pattern may fit them.
-MASKED, HASH, GATE, WHOLE, AT, RUN, MARKED, EXCLUDED, DECIMAL = (1 << i for i in range(9))
+MASKED, HASH, GATE, WHOLE, AT, RUN, MARKED, EXCLUDED, DECIMAL, PYTHON = (1 << i for i in range(10))
+#: A guessed ID in a headerless column has 8-20 digits, at least 70 % of the value.
+_GUESS_DIGITS = (8, 20, 0.7)
 
 
 class Verdict(NamedTuple):
@@ -581,6 +605,13 @@ def shape_verdict(r: Rules, shape: str) -> Verdict:
     """Which tests the cells of this shape need (a superset of what they can be)."""
     bits = 0
     size = len(shape)
+    if shape[:1] == '0' and ' ' in shape:
+        bits |= PYTHON          # feed asks looks_like_street_address ('12 Main St')
+    if r.generic:
+        digits = shape.count('0')
+        low, high, share = _GUESS_DIGITS
+        if _may(r.date_shape, shape, 'match') or (low <= digits <= high and digits >= share * size):
+            bits |= PYTHON      # feed's _guess: a date, or an ID of a scheme that needs a header
     if _may(r.masked, shape, 'match'):
         bits |= MASKED
     if _may(r.hash_start, shape, 'match'):
@@ -616,7 +647,7 @@ def shape_verdict(r: Rules, shape: str) -> Verdict:
 #: Above this many distinct shapes in a batch (free text), shapes are not worth it.
 _MAX_SHAPES = 4096
 _MEMORY_LIMIT = 100_000
-_VERDICTS: dict[tuple[str | None, str], dict[str, Verdict]] = {}
+_VERDICTS: dict[tuple[str | None, str, bool], dict[str, Verdict]] = {}
 
 
 def _matches(array: Any, pattern: str | None) -> Mask:
@@ -654,6 +685,8 @@ def _test_group(values: Any, r: Rules, verdict: Verdict) -> Mask:
     """Special cells among cells sharing one verdict: only the tests it names, in RE2."""
     import numpy as np
     bits = verdict.bits
+    if bits & PYTHON:
+        return np.ones(len(values), dtype=bool)
     hit = np.zeros(len(values), dtype=bool)
     for bit, twin in ((MASKED, r.masked), (HASH, r.hash_start), (GATE, r.gate)):
         if bits & bit:
@@ -724,7 +757,7 @@ def _by_shape(col: _Column, r: Rules, array: Any, offsets: Any, data: Any,
         ids, shapes = _shapes(array, offsets, data)
     if len(shapes) > _MAX_SHAPES:
         return None
-    known = _VERDICTS.setdefault((col.ctx.header_category, col.header), {})
+    known = _VERDICTS.setdefault((col.ctx.header_category, col.header, r.generic), {})
     verdicts: dict[Verdict, int] = {PLAIN_VERDICT: 0}
     group_of_shape = np.zeros(len(shapes), dtype=np.int32)
     for i, shape in enumerate(shapes):
@@ -769,6 +802,9 @@ def _free_text(r: Rules, array: Any, todo: Mask) -> Mask:
         at = _matches(values, '@')
         if at.any():
             hit |= at & _test_group(values, r, Verdict(AT | MARKED, ()))
+        hit |= _matches(values, '(?s)^[0-9].* ')        # a street address?
+        if r.generic:                                   # feed's _guess
+            hit |= _matches(values, r.date_shape.re2) | _matches(values, '(?:[0-9][^0-9]*){8}')
         special[cells[hit]] = True
     return special
 
@@ -797,6 +833,11 @@ _PLAIN_CHANGES = frozenset({'nonempty', 'present', 'words', 'name_checked', 'nam
 _PROBES = 2000
 
 
+def _fresh(col: _Column) -> _Column:
+    """A new column judged like ``col`` (same header and header classification)."""
+    return type(col)(col.index, col.header, col.hidden, col.match or False)
+
+
 def _state(col: _Column) -> object:
     return tuple(sorted((key, _freeze(value)) for key, value in vars(col).items()
                         if key not in _PLAIN_CHANGES))
@@ -816,7 +857,7 @@ def _freeze(value: object) -> object:
 def _probe(col: _Column, value: str, reference: object) -> bool | None:
     """Feed one value to a fresh twin of the column.  None: the value is special;
     else it reached feed's last branch, and whether it counted as a word."""
-    scratch = type(col)(col.index, col.header, col.hidden)
+    scratch = _fresh(col)
     scratch.feed(1, [value], frozenset())
     if scratch.nonempty != 1 or scratch.present.count != 1 or _state(scratch) != reference:
         return None
@@ -872,7 +913,7 @@ def _learn(col: _Column, memory: _Memory, values: Any) -> None:
     distinct = [v for v in pc.unique(values).to_pylist() if v not in memory.plain]
     if not distinct:
         return
-    reference = _state(type(col)(col.index, col.header, col.hidden))
+    reference = _state(_fresh(col))
     learned = False
     for value in distinct[:min(room, _PROBES)]:
         alpha = _probe(col, value, reference)
@@ -883,35 +924,46 @@ def _learn(col: _Column, memory: _Memory, values: Any) -> None:
         _rebuild(memory)
 
 
-def _example_cells(col: _Column, array: Any, plain: Index, memory: _Memory) -> list[int]:
-    """Plain cells that may give ``present`` a new example, in row order.
+def _first_cells(col: _Column, array: Any, plain: Index, memory: _Memory) -> list[int]:
+    """Plain cells whose place in row order ``present.add`` depends on, in row order.
 
-    ``present.examples`` keeps the first few distinct masked values.  The first
-    cell of each new masked form among plain cells goes through the Python
-    path, so the examples come out as if every cell had.
+    ``present`` keeps the first few distinct masked values (examples) and the
+    hashes of its first distinct values.  The first cell of each value that may
+    still add to either goes through the Python path, so both come out as if
+    every cell had.
     """
-    from pii_hooks.detect.columns import _EXAMPLES
+    from pii_hooks.detect import columns
     from pii_hooks.mask import mask_value
-    want = _EXAMPLES - len(col.present.examples)
-    if want <= 0 or not plain.size or col.ctx.header_category is None:
-        # without a header category, evidence never shows what ``present`` holds
+    hits = col.present
+    # without a header category, evidence never shows present's examples
+    want_examples = (columns._EXAMPLES - len(hits.examples)
+                     if col.ctx.header_category is not None else 0)
+    distinct = getattr(hits, 'distinct', None)
+    want_distinct = (int(getattr(columns, '_DISTINCT_CAP', 0)) - len(distinct)
+                     if isinstance(distinct, set) else 0)
+    if (want_examples <= 0 and want_distinct <= 0) or not plain.size:
         return []
     import pyarrow.compute as pc
     values = array.take(plain)
     category = col.ctx.header_category or ''
-    known = set(col.present.examples)
+    known_masks = set(hits.examples)
     chosen: list[str] = []
     for value in pc.unique(values).to_pylist():
-        if value in memory.example_values:
-            continue
-        masked = mask_value(value, category)
-        if masked in known:
-            if len(memory.example_values) < _MEMORY_LIMIT:
+        take = False
+        if want_distinct > 0 and distinct is not None and hash(value.strip()) not in distinct:
+            want_distinct -= 1
+            take = True
+        if want_examples > 0 and value not in memory.example_values:
+            masked = mask_value(value, category)
+            if masked not in known_masks:
+                known_masks.add(masked)
+                want_examples -= 1
+                take = True
+            elif len(memory.example_values) < _MEMORY_LIMIT:
                 memory.example_values.add(value)
-            continue
-        known.add(masked)
-        chosen.append(value)
-        if len(chosen) >= want:
+        if take:
+            chosen.append(value)
+        if want_examples <= 0 and want_distinct <= 0:
             break
     return [int(plain[pc.index(values, v).as_py()]) for v in chosen]
 
@@ -924,7 +976,7 @@ def _sample_room(col: _Column, memory: _Memory, value: str) -> int:
     if not isinstance(sample, list) or len(sample) >= limit:
         return 0
     if memory.samples is None:      # does this column keep one?  Ask feed itself.
-        scratch = type(col)(col.index, col.header, col.hidden)
+        scratch = _fresh(col)
         scratch.feed(1, [value], frozenset())
         memory.samples = bool(getattr(scratch, 'sample', None))
     return limit - len(sample) if memory.samples else 0
@@ -975,7 +1027,8 @@ def feed_arrow(col: _Column, first_row: int, array: Any, hidden_rows: frozenset[
         return
     if isinstance(array, pa.ChunkedArray):
         array = array.combine_chunks()
-    r = rules(col.ctx.header_category, col.header)
+    generic = bool(getattr(col, 'generic', False))
+    r = rules(col.ctx.header_category, col.header, generic) if reviewed() else None
     if r is None or not (pa.types.is_string(array.type) or pa.types.is_large_string(array.type)):
         col.feed(first_row, array.to_pylist(), hidden_rows)
         return
@@ -1023,7 +1076,7 @@ def feed_arrow(col: _Column, first_row: int, array: Any, hidden_rows: frozenset[
     plain_cells = np.flatnonzero(plain)
     # plain cells whose place in row order matters: feed's first-N samples and examples
     plain_alpha = np.flatnonzero(plain & starts_alpha)[:_NAME_SAMPLE]
-    examples = _example_cells(col, array, plain_cells, memory)
+    examples = _first_cells(col, array, plain_cells, memory)
     sampled = plain_cells[:_sample_room(col, memory, array[int(plain_cells[0])].as_py())
                           if plain_cells.size else 0]
     included = np.flatnonzero(special)

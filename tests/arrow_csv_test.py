@@ -1,0 +1,183 @@
+"""readers/arrow_csv.py: big CSVs through Arrow read exactly as the stdlib reader reads them.
+
+The size threshold is lowered in these tests so small synthetic files take the
+Arrow path; every value is synthetic (Faker, seeded, or obviously fake).
+"""
+from __future__ import annotations
+
+import io
+import random
+import subprocess
+import sys
+from pathlib import Path
+
+import pytest
+
+from pii_hooks.detect.columns import scan_table
+from pii_hooks.engine import ScanOptions, scan_item
+from pii_hooks.models import Table, TableEvidence
+from pii_hooks.readers import arrow_csv, delimited, read_tables
+from pii_hooks.sources.files import file_item
+
+
+def _people(rows: int, seed: int = 4) -> list[list[str]]:
+    from faker import Faker
+    fake = Faker('en_US')
+    Faker.seed(seed)
+    return [[fake.first_name(), fake.last_name(), fake.ssn(), fake.email(), fake.phone_number(),
+             str(random.Random(i).randint(1, 500)), f'{random.Random(i).random():.6f}']
+            for i in range(rows)]
+
+
+HEADER = ['First Name', 'Last Name', 'SSN', 'Email', 'Phone', 'Qty', 'Score']
+
+
+def _csv(rows: list[list[str]], header: list[str] = HEADER, *, title: str = '',
+         sep: str = ',') -> str:
+    lines = [title] if title else []
+    lines.append(sep.join(header))
+    for row in rows:
+        lines.append(sep.join(f'"{c}"' if sep in c or '"' in c or '\n' in c else c for c in row))
+    return '\n'.join(lines) + '\n'
+
+
+def _batch_kinds(name: str, data: bytes, *, arrow: bool) -> list[str]:
+    """The type of each batch's first column, read while the reader is open."""
+    saved = arrow_csv.ARROW_MIN_BYTES
+    arrow_csv.ARROW_MIN_BYTES = 0 if arrow else 1 << 62
+    try:
+        return [type(b.columns[0]).__name__ for t in read_tables(name, io.BytesIO(data))
+                if isinstance(t, Table) for b in t.batches]
+    finally:
+        arrow_csv.ARROW_MIN_BYTES = saved
+
+
+def _evidence(name: str, data: bytes, *, arrow: bool) -> list[TableEvidence]:
+    saved = arrow_csv.ARROW_MIN_BYTES
+    arrow_csv.ARROW_MIN_BYTES = 0 if arrow else 1 << 62
+    try:
+        return [scan_table(t, full_report=True) for t in read_tables(name, io.BytesIO(data))
+                if isinstance(t, Table)]
+    finally:
+        arrow_csv.ARROW_MIN_BYTES = saved
+
+
+def _same(name: str, data: bytes) -> list[TableEvidence]:
+    by_arrow = _evidence(name, data, arrow=True)
+    assert by_arrow == _evidence(name, data, arrow=False)
+    return by_arrow
+
+
+def _categories(found: list[TableEvidence]) -> set[tuple[str, str]]:
+    return {(c.column, c.category) for t in found for c in t.columns}
+
+
+def test_big_files_take_arrow_small_ones_stay() -> None:
+    data = _csv(_people(50)).encode()
+    assert _batch_kinds('people.csv', data, arrow=True) == ['StringArray']
+    assert _batch_kinds('people.csv', data, arrow=False) == ['list']
+    assert arrow_csv.choose(io.BytesIO(data), delimited.read_delimited) is \
+        delimited.read_delimited        # 8 MB threshold: a small file keeps the stdlib path
+
+
+def test_same_evidence_as_the_stdlib_reader() -> None:
+    found = _same('people.csv', _csv(_people(300)).encode())
+    assert {('SSN', 'ssn'), ('Email', 'email')} <= _categories(found)
+    ssn = next(c for t in found for c in t.columns if c.category == 'ssn')
+    assert (ssn.first_row, ssn.count) == (2, 300)
+
+
+def test_header_below_a_title_and_other_delimiters() -> None:
+    rows = _people(120)
+    _same('report.csv', _csv(rows, title='Report of 2024, prepared by the office').encode())
+    _same('report.tsv', _csv(rows, sep='\t').encode())
+    _same('report.csv', _csv(rows, sep=';').encode())
+    found = _same('report.csv', _csv(rows, title='"A title\nover two lines"').encode())
+    ssn = next(c for t in found for c in t.columns if c.category == 'ssn')
+    assert ssn.first_row == 3       # the title is one record, the header the second
+
+
+@pytest.mark.parametrize('encoding', ['utf-8-sig', 'utf-16', 'cp1252'])
+def test_encodings(encoding: str) -> None:
+    rows = [[f'Zoë{i}', 'Müller', f'512-44-{6000 + i}', f'zoe{i}@example.org', '555-0100',
+             '3', '0.5'] for i in range(200)]
+    text = _csv(rows, sep='\t' if encoding == 'utf-16' else ',')
+    _same('export.csv', text.encode(encoding))
+
+
+def test_blank_lines_quoted_newlines_and_null_like_values() -> None:
+    rows = _people(150)
+    rows[10][6] = 'two\nlines'
+    rows[20] = ['', '', '', '', '', '', '']
+    rows[30][5] = 'N/A'
+    text = _csv(rows).replace('\n' + ','.join(rows[40]) + '\n', '\n\n' + ','.join(rows[40]) + '\n')
+    _same('people.csv', text.encode())
+
+
+def test_a_ragged_row_hands_the_rest_to_the_stdlib_reader(
+        monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.setattr(arrow_csv, 'BLOCK_SIZE', 4096)
+    monkeypatch.setattr(arrow_csv, 'FIRST_ROWS', 16)
+    rows = [[f'item {i}', f'{i}', f'{i * 1.5}'] for i in range(2000)]
+    rows[1200] = ['item x', '1', '2', 'extra cell']            # Arrow cannot parse this
+    rows[1500] = ['item y', '512-44-6789', '1.0']               # PII after it
+    header = ['name', 'ssn', 'amount']
+    data = _csv(rows, header).encode()
+    found = _same('items.csv', data)
+    ssn = next(c for t in found for c in t.columns if c.category == 'ssn')
+    assert (ssn.first_row, ssn.count) == (1502, 1)
+    kinds = _batch_kinds('items.csv', data, arrow=True)
+    assert set(kinds) == {'StringArray', 'list'}                # both readers took part
+
+
+def test_invalid_utf8_late_in_the_file(monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.setattr(arrow_csv, 'BLOCK_SIZE', 4096)
+    rows = [[f'row {i}', f'{i}', 'ok'] for i in range(1500)]
+    data = _csv(rows, ['name', 'n', 'note']).encode()
+    cut = data.rfind(b'row 1400')
+    data = data[:cut] + b'caf\xe9 ' + data[cut:]               # a Windows-1252 byte
+    _same('mixed.csv', data)
+
+
+def test_early_verdict_reads_little(tmp_path: Path) -> None:
+    path = tmp_path / 'people.csv'
+    block = _csv(_people(200)).encode()
+    body = block.split(b'\n', 1)[1]
+    with open(path, 'wb') as out:
+        out.write(block)
+        for _ in range(120):       # ~2.5 MB of people
+            out.write(body)
+    saved = arrow_csv.ARROW_MIN_BYTES
+    arrow_csv.ARROW_MIN_BYTES = 0
+    try:
+        evidence = scan_item(file_item(str(path)), ScanOptions())
+    finally:
+        arrow_csv.ARROW_MIN_BYTES = saved
+    table = evidence.tables[0]
+    assert not table.complete and table.rows <= arrow_csv.FIRST_ROWS
+    assert any(c.category == 'ssn' for c in table.columns)
+
+
+def test_not_seekable_keeps_the_stdlib_path() -> None:
+    class Pipe(io.RawIOBase):
+        def seekable(self) -> bool:
+            return False
+
+    assert arrow_csv.choose(Pipe(), delimited.read_delimited) is delimited.read_delimited
+
+
+def test_cli_blocks_a_big_file_with_masked_examples(tmp_path: Path) -> None:
+    path = tmp_path / 'big.csv'
+    rows = _people(2000)
+    block = _csv(rows).encode()
+    body = block.split(b'\n', 1)[1]
+    with open(path, 'wb') as out:
+        out.write(block)
+        while out.tell() < arrow_csv.ARROW_MIN_BYTES + 1024:
+            out.write(body)
+    done = subprocess.run([sys.executable, '-m', 'pii_hooks', 'scan', 'big.csv'], cwd=tmp_path,
+                          capture_output=True, text=True)
+    assert done.returncode == 1, done.stderr
+    assert 'big.csv' in done.stdout and '"SSN"' in done.stdout
+    for row in rows[:50]:
+        assert row[2] not in done.stdout and row[3] not in done.stdout
