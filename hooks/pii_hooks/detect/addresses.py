@@ -40,7 +40,7 @@ _TAIL = r'(?:\s*,.*|\s+[A-Z]{2}\s+\d{5}(?:-\d{4})?)?'
 _PATTERNS = (
     # 1600 Pennsylvania Ave NW, Washington, DC 20500 / 12B Oak Street, Apt 4
     rf'\d{{1,6}}[a-z]?(?:-\d{{1,4}})?,?\s+(?:[nsew]\.?\s+)?(?:[\w\'.-]+\s+){{0,4}}'
-    rf'(?:{_EN_TYPES})\.?(?:\s+(?:n|s|e|w|ne|nw|se|sw)\.?)?{_UNIT}{_TAIL}',
+    rf'(?:{_EN_TYPES})s?\.?(?:\s+(?:n|s|e|w|ne|nw|se|sw)\.?)?{_UNIT}{_TAIL}',
     # Calle Mayor 5, 3º / Rua das Flores, 120 / Via Roma 10 / Avenida Paulista 1578
     r'(?:calle|c/|avenida|avda\.?|av\.|paseo|pasaje|plaza|camino|carrera|ronda|glorieta|'
     r'callejón|callejon|cañada|eje vial|circuito|cerrada|privada|prolongación|andador|'
