@@ -155,7 +155,7 @@ def judge_table(table: TableEvidence, headers_only: bool = False) -> list[_Verdi
                                                         and col.count >= 5)):
             add(col, BLOCK, 'sensitive-record', 'dates of birth beside people identify them')
         elif cat in SPECIAL and has_person:
-            add(col, BLOCK, 'sensitive-record', f'{what} beside people is special-category data')
+            add(col, BLOCK, 'sensitive-record', f'{what} beside people are special-category data')
         elif cat in PERSON and harms:
             add(col, BLOCK, 'sensitive-record', f'{what} in the same records as '
                 f'{", ".join(label(h) for h in harms[:3])}')

@@ -40,9 +40,16 @@ def _line(f: Finding) -> str:
     lines = [f'  {mark} {summary(f)}', f'      why: {f.reason}']
     if f.commit:
         lines.append(f'      commit: {f.commit[:12]}')
-    if f.fix:
-        lines.append(f'      fix: {f.fix}')
     return '\n'.join(lines)
+
+
+def _fixes(group: Sequence[Finding]) -> list[str]:
+    """Each distinct way forward once, after the file's findings: readable at a glance."""
+    seen: list[str] = []
+    for f in group:
+        if f.fix and f.fix not in seen:
+            seen.append(f.fix)
+    return [f'  fix: {fix}' for fix in seen]
 
 
 def render_text(findings: Sequence[Finding], files_scanned: int) -> str:
@@ -55,6 +62,7 @@ def render_text(findings: Sequence[Finding], files_scanned: int) -> str:
         verdict = 'BLOCKED' if blocked else 'warning'
         out.append(f'{path}: {verdict} ({blocked} blocking, {len(group) - blocked} warning)')
         out.extend(_line(f) for f in group)
+        out.extend(_fixes(group))
         out.append('')
     total_block = sum(f.severity == BLOCK for f in findings)
     files_blocked = len({f.path for f in findings if f.severity == BLOCK})
