@@ -152,3 +152,9 @@ def test_fast_enough_for_400_values_per_column() -> None:
     for value in values:
         looks_like_name(value)
     assert (time.perf_counter() - start) / len(values) < 100e-6
+
+
+def test_japanese_family_name_first() -> None:
+    from pii_hooks.detect.names import looks_like_name
+    assert looks_like_name('鈴木 太郎') and looks_like_name('山下, 拓真')
+    assert not looks_like_name('東京 都庁')

@@ -33,8 +33,9 @@ _SPLIT = re.compile(r'[\s,]+')
 #: Surnames no one mistakes for a word: O'Brien, D'Angelo, McAllister, MacDonald.
 _SURNAME_SHAPE = re.compile(r"^(?:[OD]['’][A-Z]|Ma?c[A-Z])")
 _HAN = re.compile(r'^[\u3400-\u4dbf\u4e00-\u9fff]{2,4}$')
-# '鈴木 太郎': a Japanese family name, a space (full or half width), a given name in kanji or kana
-_JAPANESE = re.compile(r'^([\u4e00-\u9fff]{1,3})[ \u3000]([\u3040-\u30ff\u4e00-\u9fff]{1,4})$')
+# '鈴木 太郎', '鈴木, 太郎': a Japanese family name, a space or comma, a given name in kanji or kana
+_JAPANESE = re.compile(
+    r'^([\u4e00-\u9fff]{1,3})(?:[ \u3000]|,\s*|、)([\u3040-\u30ff\u4e00-\u9fff]{1,4})$')
 _HANGUL = re.compile(r'^[\uac00-\ud7a3]{2,4}$')
 _DEVANAGARI = re.compile(r'[\u0900-\u097f]')
 #: Endings of Chinese and Korean place and organisation names: 北京市, 서울시.

@@ -82,6 +82,13 @@ class _Collector:
                 for i, item in enumerate(node, start=1):
                     for j, cell in enumerate(item if isinstance(item, list) else [item]):
                         self.walk(cell, sub, base + i, f'[{j + 1}]', depth + 2)
+            elif prefix and all(not isinstance(item, (dict, list)) for item in node):
+                # a list of scalars under a key is a list of its own: its rows are not the
+                # rows of the other keys' lists, so nothing in it sits 'beside' them
+                sub = f'{table}.{prefix}' if table not in ('', '$') else f'$.{prefix}'
+                base = self.rows.get(sub, 0)
+                for i, item in enumerate(node, start=1):
+                    self.walk(item, sub, base + i, prefix.rsplit('.', 1)[-1], depth + 1)
             else:
                 for item in node:
                     row = self.rows.get(table, 0) + 1 if not isinstance(item, (dict, list)) else row
