@@ -42,3 +42,28 @@ def test_github_actions_annotations_and_summary(tmp_path: Path, capsys: pytest.C
     assert 'ssn' in written.lower()
     for raw in PEOPLE_RAW_VALUES:
         assert raw not in out and raw not in written
+
+
+def test_show_values_reveals_locally_and_is_refused_in_ci(
+        tmp_path: Path, capsys: pytest.CaptureFixture[str],
+        monkeypatch: pytest.MonkeyPatch) -> None:
+    (tmp_path / 'people.csv').write_text(PEOPLE_CSV)
+    monkeypatch.delenv('CI', raising=False)
+    assert main(['scan', '--show-values', str(tmp_path / 'people.csv')]) == 1
+    assert '512-44-6789' in capsys.readouterr().out
+    monkeypatch.setenv('CI', 'true')
+    assert main(['scan', '--show-values', str(tmp_path / 'people.csv')]) == 2
+    captured = capsys.readouterr()
+    assert '512-44-6789' not in captured.out + captured.err
+    assert 'refused' in captured.err
+
+
+def test_ignore_allowlist_audits_allowed_files(git_repo: Path,
+                                               capsys: pytest.CaptureFixture[str]) -> None:
+    (git_repo / 'people.csv').write_text(PEOPLE_CSV)
+    assert main(['allow', 'people.csv', '--reason', 'synthetic fixture']) == 0
+    assert main(['scan', 'people.csv']) == 0
+    assert main(['scan', '--ignore-allowlist', 'people.csv']) == 1
+    out = capsys.readouterr().out
+    for raw in PEOPLE_RAW_VALUES:
+        assert raw not in out

@@ -47,7 +47,11 @@ def _add_scan(sub: argparse._SubParsersAction[argparse.ArgumentParser]) -> None:
     p.add_argument('--headers-only', action='store_true',
                    help='the cheap check: block a PII header with values under it')
     p.add_argument('--show-values', action='store_true',
-                   help='print raw values (refused when CI is set); never use in public logs')
+                   help='print raw example values instead of masked ones, to check a finding '
+                        'locally (refused when CI is set); never use in public logs')
+    p.add_argument('--ignore-allowlist', action='store_true',
+                   help="report allowlisted files too: an audit of what the allowlist lets "
+                        'through')
 
 
 def _add_install(sub: argparse._SubParsersAction[argparse.ArgumentParser]) -> None:
@@ -108,7 +112,7 @@ def _guarded(command: Callable[[], int]) -> int:
     except KeyboardInterrupt:
         print('pii-hooks: interrupted', file=sys.stderr)
         return EXIT_ERROR
-    except Exception as exc:  # a crash must never pass a commit
+    except Exception as exc:  # noqa: BLE001 - a crash must never pass a commit
         from pii_hooks.policy.config import ConfigError
         from pii_hooks.sources.git import GitError
         if isinstance(exc, (ConfigError, GitError)):

@@ -29,6 +29,7 @@ class ScanOptions(NamedTuple):
     want_hash: Callable[[str], bool] = lambda path: False
     # hashes a detect-secrets baseline audited as false positives, per path (policy/baseline.py)
     audited_secrets: Callable[[str], frozenset[str]] = lambda path: frozenset()
+    show_values: bool = False      # --show-values: raw examples (refused when CI is set)
 
 
 def _deadline(batches: Iterable[Batch], stop_at: float, limit: float) -> Iterator[Batch]:
@@ -71,7 +72,10 @@ def _problem_for(exc: BaseException) -> ReadProblem:
     return ReadProblem('', f'the reader failed ({type(exc).__name__})', _FIX)
 
 
-def scan_item(item: ScanItem, options: ScanOptions = ScanOptions()) -> FileEvidence:
+_DEFAULT_OPTIONS = ScanOptions()
+
+
+def scan_item(item: ScanItem, options: ScanOptions = _DEFAULT_OPTIONS) -> FileEvidence:
     """Judge one file.  Never raises for bad input: problems are evidence."""
     tables: list[TableEvidence] = []
     problems: list[ReadProblem] = []
@@ -80,7 +84,8 @@ def scan_item(item: ScanItem, options: ScanOptions = ScanOptions()) -> FileEvide
     if item.size > limits.max_file_bytes:
         problems.append(ReadProblem('', f'{item.size:,} bytes is over the size limit '
                                     f'({limits.max_file_bytes:,} bytes, limit max_file_bytes)',
-                                    'raise limits.max_file_bytes in .pii-hooks.yaml, or exclude it'))
+                                    'raise limits.max_file_bytes in .pii-hooks.yaml, '
+                                    'or exclude it'))
         return FileEvidence(item.path, (), tuple(problems), item.origin, item.commit)
     stop_at = time.monotonic() + limits.max_seconds
     try:
@@ -96,7 +101,8 @@ def scan_item(item: ScanItem, options: ScanOptions = ScanOptions()) -> FileEvide
                     batches = _headers_only(batches)
                 table = Table(part.part, part.state, part.header, batches, part.hidden_columns,
                               part.hidden_rows, part.header_row)
-                tables.append(scan_table(table, full_report=options.full_report))
+                tables.append(scan_table(table, full_report=options.full_report,
+                                             reveal=options.show_values))
                 if not options.full_report and _conclusive(tables):
                     break
     except Exception as exc:  # noqa: BLE001 - fail closed on anything a reader throws

@@ -65,6 +65,7 @@ class Settings(NamedTuple):
     headers_only: bool = False
     pinned: tuple[str, ...] = ()    # allowlist globs pinned to a content hash
     audited: tuple[tuple[str, str], ...] = ()   # (file, hashed_secret): detect-secrets baseline
+    show_values: bool = False
 
 
 class Plan(NamedTuple):
@@ -80,6 +81,8 @@ class Output(NamedTuple):
     config: str | None = None
     full_report: bool = False
     headers_only: bool = False
+    show_values: bool = False
+    ignore_allowlist: bool = False
 
 
 def _root() -> str:
@@ -200,7 +203,8 @@ def _options(settings: Settings) -> ScanOptions:
     return ScanOptions(limits=settings.limits, full_report=settings.full_report,
                        headers_only=settings.headers_only,
                        want_hash=lambda p: any(glob_match(p, g) for g in pinned),
-                       audited_secrets=audited_lookup(settings.audited))
+                       audited_secrets=audited_lookup(settings.audited),
+                       show_values=settings.show_values)
 
 
 def _item_evidence(item: ScanItem, options: ScanOptions) -> FileEvidence:
@@ -356,10 +360,13 @@ def _scan_plan(plan: Plan, out: Output, branch: str = '') -> int:
     from pii_hooks.policy.config import load_config
     root = _root()
     config = load_config(root, out.config)
+    if out.ignore_allowlist:
+        config = config._replace(allow=())      # an audit of what the allowlist lets through
     jobs = _select(plan.jobs, config, root)
     if not jobs and quiet:
         return EXIT_CLEAN
-    evidence = scan_jobs(jobs, _settings(config, out.full_report, out.headers_only, root))
+    settings = _settings(config, out.full_report, out.headers_only, root)
+    evidence = scan_jobs(jobs, settings._replace(show_values=out.show_values))
     findings = _decide(evidence, config, root, out.headers_only, branch)
     emit(findings, len(evidence), out.format, out.output)
     return _exit_code(findings)
@@ -370,7 +377,8 @@ def run_scan(args: argparse.Namespace) -> int:
         print('pii-hooks: --show-values is refused when CI is set (CI logs are public)',
               file=sys.stderr)
         return EXIT_ERROR
-    out = Output(args.format, args.output, args.config, args.full_report, args.headers_only)
+    out = Output(args.format, args.output, args.config, args.full_report, args.headers_only,
+                 args.show_values, args.ignore_allowlist)
     code = _scan_plan(_plan(args), out)
     if code == EXIT_BLOCKED and args.push:
         print(_BLOCKED['push'], file=sys.stderr)

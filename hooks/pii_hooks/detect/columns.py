@@ -49,10 +49,11 @@ CONCLUSIVE = 10             # validated identifiers in one column: no need to re
 
 
 class _Hits:
-    __slots__ = ('count', 'distinct', 'examples', 'first_row', 'last_row', 'rows_hidden',
-                 'signals')
+    __slots__ = ('count', 'distinct', 'examples', 'first_row', 'last_row', 'reveal',
+                 'rows_hidden', 'signals')
 
-    def __init__(self) -> None:
+    def __init__(self, reveal: bool = False) -> None:
+        self.reveal = reveal    # --show-values: keep raw examples (refused under CI)
         self.count = 0
         self.first_row = 0
         self.last_row = 0
@@ -75,14 +76,15 @@ class _Hits:
         if len(self.distinct) < _DISTINCT_CAP:
             self.distinct.add(hash(value))
         if len(self.examples) < _EXAMPLES:
-            masked = mask_value(value, category)
+            masked = value.strip()[:64] if self.reveal else mask_value(value, category)
             if masked not in self.examples:
                 self.examples.append(masked)
 
 
 class _Column:
     def __init__(self, index: int, header: str, hidden: bool,
-                 match: HeaderMatch | bool | None = True) -> None:
+                 match: HeaderMatch | bool | None = True, reveal: bool = False) -> None:
+        self.reveal = reveal
         self.index = index
         self.header = header
         self.hidden = hidden
@@ -94,11 +96,11 @@ class _Column:
         self.nonempty = 0
         self.hits: dict[str, _Hits] = {}
         self.name_checked = 0
-        self.name_hits = _Hits()
+        self.name_hits = _Hits(reveal)
         self.masked = 0
-        self.dates = _Hits()
+        self.dates = _Hits(reveal)
         self.words = 0          # alphabetic values: a header-named attribute column holds them
-        self.present = _Hits()  # values no detector claimed: what a header-named column holds
+        self.present = _Hits(reveal)  # values no detector claimed: what a header-named column holds
         # a sensitive attribute named by the header is confirmed (or contradicted) by its values
         self.attribute = (self.match.category if self.match is not None
                           and self.match.category in ATTRIBUTE_CATEGORIES else None)
@@ -106,14 +108,14 @@ class _Column:
         # no header, or 'col3': the values must speak for themselves
         self.generic = self.match is None and _GENERIC_HEADER.match(header.strip()) is not None
         self.guessed_ids: dict[str, _Hits] = {}      # header-gated schemes, tried by share
-        self.birth_dates = _Hits()                    # dates whose ages fit people
+        self.birth_dates = _Hits(reveal)                  # dates whose ages fit people
         self.other_dates = 0
-        self.addresses = _Hits()
+        self.addresses = _Hits(reveal)
 
     def hit(self, category: str) -> _Hits:
         found = self.hits.get(category)
         if found is None:
-            found = self.hits[category] = _Hits()
+            found = self.hits[category] = _Hits(self.reveal)
         return found
 
     def feed(self, first_row: int, values: Iterable[str | None], hidden_rows: frozenset[int],
@@ -185,7 +187,7 @@ class _Column:
         if 8 <= digits <= 20 and digits * 10 >= len(value) * 7:
             found = classify_value(value, _GUESS_ID)
             if found is not None:
-                hits = self.guessed_ids.setdefault(found.category, _Hits())
+                hits = self.guessed_ids.setdefault(found.category, _Hits(self.reveal))
                 hits.add(row, value, found.category, found.signal, hidden)
                 return True
         return False
@@ -316,7 +318,8 @@ def _header_is_data(header: Sequence[str]) -> bool:
     return not named and people * 2 >= len(cells)
 
 
-def scan_table(table: Table, *, full_report: bool = False) -> TableEvidence:
+def scan_table(table: Table, *, full_report: bool = False,
+               reveal: bool = False) -> TableEvidence:
     """Read a table's batches once and return what each column holds."""
     table_hidden = table.state not in ('visible', '')
     columns: dict[int, _Column] = {}
@@ -336,7 +339,7 @@ def scan_table(table: Table, *, full_report: bool = False) -> TableEvidence:
         if col is None:
             name = header[i] if i < len(header) else ''
             match: HeaderMatch | bool | None = matches[i] if i < len(matches) else True
-            col = columns[i] = _Column(i, name or '', i in table.hidden_columns, match)
+            col = columns[i] = _Column(i, name or '', i in table.hidden_columns, match, reveal)
         return col
 
     for i in range(len(header)):

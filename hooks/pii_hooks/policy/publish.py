@@ -121,7 +121,7 @@ def _load(root: str, rel: str) -> dict[str, Any] | None:
         else:
             import yaml
             data = yaml.load(text, Loader=_yaml_loader())
-    except Exception:
+    except Exception:  # noqa: BLE001 - any parser failure means 'assume published'
         raise _Unparsable(rel) from None
     if data is None:
         return {}

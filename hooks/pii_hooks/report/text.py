@@ -68,7 +68,7 @@ def render_text(findings: Sequence[Finding], files_scanned: int) -> str:
     files_blocked = len({f.path for f in findings if f.severity == BLOCK})
     if total_block:
         out.append(f'pii-hooks: {files_blocked} of {files_scanned} file(s) blocked: personal data '
-                   'would be committed. Nothing was printed unmasked.')
+                   'would be committed.')
     elif findings:
         out.append(f'pii-hooks: {files_scanned} file(s) scanned, warnings only: not blocking.')
     return '\n'.join(out) + ('\n' if out else '')
