@@ -59,9 +59,9 @@ if TYPE_CHECKING:
 #: Source fingerprints of the functions whose logic the twins mirror (see the module doc).
 REVIEWED = {
     'columns._Column.feed': '57d170a8583d1fee',
-    'columns._Column.__init__': '92b976a2498d8b15',
-    'columns._Column._guess': '0bdeb06962fad73e',
-    'columns._Hits.add': 'dbbd194579adbf26',
+    'columns._Column.__init__': '50544c33f1cb2f00',
+    'columns._Column._guess': '5333acf1aa4c78fd',
+    'columns._Hits.add': '70fd07790db29597',
     'values.classify_value': '60049d4c65396644',
     'values.candidate_prefilter': '230bec9c07900e71',
     'values._plan': 'fa1c3497e2c536f5',
@@ -299,7 +299,7 @@ def re2_compiles(pattern: str) -> bool:
     import pyarrow as pa
     import pyarrow.compute as pc
     try:
-        pc.match_substring_regex(pa.array([''], pa.string()), pattern)
+        pc.match_substring_regex(_strings(['']), pattern)
     except (pa.ArrowInvalid, pa.ArrowNotImplementedError):
         return False
     return True
@@ -491,11 +491,20 @@ def _checked(twin: str | None) -> str | None:
 
 
 def _make_twin(pattern: re.Pattern[str] | str, *, subset: bool = False) -> Twin:
+    if isinstance(pattern, re.Pattern):
+        return _twin_of(pattern.pattern, pattern.flags, subset)
+    return _twin_of(pattern, 0, subset)
+
+
+@functools.lru_cache(maxsize=1024)
+def _twin_of(source: str, flags: int, subset: bool) -> Twin:
+    """Both twins of one pattern; cached, as every column's rules share the detectors'."""
+    pattern = re.compile(source, flags)
     try:
         if subset:
-            assert isinstance(pattern, re.Pattern)
-            known = KNOWN_SUBSET_TWINS.get(pattern.pattern)
-            re2 = known if known is not None and not pattern.flags else re2_subset_twin(pattern)
+            known = KNOWN_SUBSET_TWINS.get(source)
+            re2 = known if known is not None and not pattern.flags & ~re.UNICODE else \
+                re2_subset_twin(pattern)
         else:
             re2 = re2_twin(pattern)
     except Untranslatable:
@@ -646,8 +655,65 @@ def shape_verdict(r: Rules, shape: str) -> Verdict:
 
 #: Above this many distinct shapes in a batch (free text), shapes are not worth it.
 _MAX_SHAPES = 4096
-_MEMORY_LIMIT = 100_000
+_MEMORY_LIMIT = 20_000
 _VERDICTS: dict[tuple[str | None, str, bool], dict[str, Verdict]] = {}
+
+
+# --- Arrow <-> numpy without pandas -----------------------------------------------------
+# pyarrow imports pandas (0.2 s, 50 MB) the first time it converts a numpy array or
+# a Python list, or converts to numpy; these go through the raw buffers instead.
+
+def _np_bits(buffer: Any, offset: int, n: int) -> Any:
+    import numpy as np
+    bits = np.unpackbits(np.frombuffer(buffer, dtype=np.uint8), bitorder='little')
+    return bits[offset:offset + n].astype(bool)
+
+
+def _np_bool(array: Any) -> Mask:
+    """An Arrow boolean array as numpy; null is False."""
+    import numpy as np
+    n = len(array)
+    if not n:
+        return np.zeros(0, dtype=bool)
+    validity, data = array.buffers()
+    out: Mask = _np_bits(data, array.offset, n)
+    if validity is not None and array.null_count:
+        out &= _np_bits(validity, array.offset, n)
+    return out
+
+
+def _np_valid(array: Any) -> Mask:
+    import numpy as np
+    validity = array.buffers()[0]
+    if validity is None or not array.null_count:
+        return np.ones(len(array), dtype=bool)
+    valid: Mask = _np_bits(validity, array.offset, len(array))
+    return valid
+
+
+def _np_numbers(array: Any, dtype: Any) -> Any:
+    """A primitive Arrow array's values as numpy (null slots hold garbage: mask them)."""
+    import numpy as np
+    return np.frombuffer(array.buffers()[1], dtype=dtype)[array.offset:array.offset + len(array)]
+
+
+def _take(array: Any, cells: Any) -> Any:
+    import numpy as np
+    import pyarrow as pa
+    indices = np.ascontiguousarray(cells, dtype=np.int64)
+    return array.take(pa.Array.from_buffers(pa.int64(), len(indices),
+                                            [None, pa.py_buffer(indices)]))
+
+
+def _strings(texts: Sequence[str]) -> Any:
+    """A Python list of str as an Arrow string array."""
+    import numpy as np
+    import pyarrow as pa
+    encoded = [t.encode('utf-8', 'surrogatepass') for t in texts]
+    offsets = np.zeros(len(encoded) + 1, dtype=np.int64)
+    np.cumsum([len(e) for e in encoded], out=offsets[1:])
+    return pa.Array.from_buffers(pa.large_string(), len(encoded),
+                                 [None, pa.py_buffer(offsets), pa.py_buffer(b''.join(encoded))])
 
 
 def _matches(array: Any, pattern: str | None) -> Mask:
@@ -656,8 +722,7 @@ def _matches(array: Any, pattern: str | None) -> Mask:
     if pattern is None or not re2_compiles(pattern):
         return np.ones(len(array), dtype=bool)      # no twin: flagged
     found = pc.match_substring_regex(array, pattern)
-    result: Mask = pc.fill_null(found, False).to_numpy(zero_copy_only=False)
-    return result
+    return _np_bool(found)
 
 
 def _whole_pattern(r: Rules, detectors: tuple[int, ...]) -> str | None:
@@ -673,11 +738,12 @@ def _whole_numbers(values: Any) -> Mask:
     import pyarrow as pa
     import pyarrow.compute as pc
     try:
-        parsed = pc.cast(values, pa.float64()).to_numpy(zero_copy_only=False)
+        cast = pc.cast(values, pa.float64())
     except (pa.ArrowInvalid, pa.ArrowNotImplementedError):
         return np.ones(len(values), dtype=bool)
+    parsed = _np_numbers(cast, np.float64)
     with np.errstate(invalid='ignore'):
-        whole: Mask = ~np.isfinite(parsed) | (parsed == np.floor(parsed))
+        whole: Mask = ~np.isfinite(parsed) | (parsed == np.floor(parsed)) | ~_np_valid(cast)
     return whole
 
 
@@ -691,6 +757,13 @@ def _test_group(values: Any, r: Rules, verdict: Verdict) -> Mask:
     for bit, twin in ((MASKED, r.masked), (HASH, r.hash_start), (GATE, r.gate)):
         if bits & bit:
             hit |= _matches(values, twin.re2)
+    if bits & DECIMAL:
+        # only whole numbers ('150.00') can be candidates: a float parse before any pattern
+        whole = np.flatnonzero(_whole_numbers(values))
+        claim = Verdict(bits & ~(MASKED | HASH | GATE | DECIMAL), verdict.detectors)
+        if whole.size:
+            hit[whole] |= _test_group(_take(values, whole), r, claim)
+        return hit
     claimed = np.zeros(len(values), dtype=bool)
     if bits & AT:
         claimed[:] = True
@@ -700,9 +773,7 @@ def _test_group(values: Any, r: Rules, verdict: Verdict) -> Mask:
         claimed |= _matches(values, r.digit_run.re2) & _matches(values, r.words.re2)
     if claimed.any() and bits & MARKED:
         claimed &= _matches(values, r.marks.re2)
-    if claimed.any() and bits & DECIMAL:
-        claimed &= _whole_numbers(values)
-    elif claimed.any() and bits & EXCLUDED and r.not_ids.re2 is not None:
+    if claimed.any() and bits & EXCLUDED and r.not_ids.re2 is not None:
         # candidate_prefilter lets integers through before the exclusion
         claimed &= ~_matches(values, r.not_ids.re2) | _matches(values, '^[0-9]+$')
     hit |= claimed
@@ -722,7 +793,7 @@ def _shapes(array: Any, offsets: Any, data: Any) -> tuple[Any, list[str]]:
     shapes = pa.Array.from_buffers(kind, len(array), [None, pa.py_buffer(rebased),
                                                       pa.py_buffer(shaped)])
     encoded = pc.dictionary_encode(shapes)
-    return encoded.indices.to_numpy(zero_copy_only=False), encoded.dictionary.to_pylist()
+    return _np_numbers(encoded.indices, np.int32), encoded.dictionary.to_pylist()
 
 
 def _digit_strings(todo: Mask, data: Any, offsets: Any) -> tuple[Any, list[str]] | None:
@@ -778,14 +849,15 @@ def _by_shape(col: _Column, r: Rules, array: Any, offsets: Any, data: Any,
         cells = np.flatnonzero(groups == number)
         if not cells.size:
             continue
-        values = array.take(cells)
+        values = _take(array, cells)
         seen, _words = _known_plain(memory, values)
         if seen.any():          # a repeated value ('returned' is not 'redacted') is tested once
-            cells, values = cells[~seen], values.filter(~seen)
+            cells = cells[~seen]
+            values = _take(array, cells)
         hit = _test_group(values, r, verdict)
         special[cells[hit]] = True
         if not hit.all():
-            _remember(memory, values.filter(~hit))
+            _remember(memory, _take(values, np.flatnonzero(~hit)))
     return special
 
 
@@ -797,7 +869,7 @@ def _free_text(r: Rules, array: Any, todo: Mask) -> Mask:
     if cells.size:
         everything = Verdict(MASKED | HASH | GATE | WHOLE | RUN | MARKED | EXCLUDED,
                              tuple(range(len(r.detectors))))
-        values = array.take(cells)
+        values = _take(array, cells)
         hit = _test_group(values, r, everything)
         at = _matches(values, '@')
         if at.any():
@@ -814,15 +886,20 @@ def _free_text(r: Rules, array: Any, todo: Mask) -> Mask:
 class _Memory:
     """Per column: values the Python path found plain, values seen for examples."""
 
-    __slots__ = ('__weakref__', 'alpha_array', 'example_values', 'plain', 'plain_array',
-                 'samples')
+    __slots__ = ('__weakref__', 'alpha_array', 'by_value', 'example_values', 'plain',
+                 'plain_array', 'plain_misses', 'reference', 'samples', 'seen', 'special')
 
     def __init__(self) -> None:
         self.plain: dict[str, bool] = {}        # value -> it counts as a word
+        self.special: set[str] = set()          # values the Python path must see every time
         self.plain_array: Any = None
         self.alpha_array: Any = None
         self.example_values: set[str] = set()
         self.samples: bool | None = None        # feed keeps the first plain values (sample)
+        self.by_value: bool | None = None       # few distinct values: judge each one once
+        self.reference: object = None           # _state of a fresh twin of the column
+        self.plain_misses = 0                   # batches whose plain values did not repeat
+        self.seen: set[str] = set()             # special values seen once so far
 
 
 _MEMORY: weakref.WeakKeyDictionary[Any, _Memory] = weakref.WeakKeyDictionary()
@@ -831,11 +908,16 @@ _PLAIN_CHANGES = frozenset({'nonempty', 'present', 'words', 'name_checked', 'nam
                             'sample'})
 #: Distinct special values probed per column and batch, at most.
 _PROBES = 2000
+#: Values are remembered only when a batch holds each this many times on average.
+_REPEATS = 4
+#: A batch with at most this many distinct values is judged value by value.
+_MAX_VALUES = 4096
 
 
 def _fresh(col: _Column) -> _Column:
     """A new column judged like ``col`` (same header and header classification)."""
-    return type(col)(col.index, col.header, col.hidden, col.match or False)
+    return type(col)(col.index, col.header, col.hidden, col.match or False,
+                     getattr(col, 'reveal', False))
 
 
 def _state(col: _Column) -> object:
@@ -871,10 +953,11 @@ def _known_plain(memory: _Memory, values: Any) -> tuple[Mask, Mask]:
     if memory.plain_array is None:
         none = np.zeros(len(values), dtype=bool)
         return none, none
-    at = pc.index_in(values, value_set=memory.plain_array).to_numpy(zero_copy_only=False)
-    found = ~np.isnan(at) if at.dtype.kind == 'f' else at >= 0
+    index = pc.index_in(values, value_set=memory.plain_array)
+    found = _np_valid(index)
+    at = _np_numbers(index, np.int32)
     alpha = np.zeros(len(values), dtype=bool)
-    alpha[found] = memory.alpha_array[at[found].astype(np.intp)]
+    alpha[found] = memory.alpha_array[at[found]]
     return found, alpha
 
 
@@ -886,12 +969,22 @@ def _memory(col: _Column) -> _Memory:
 
 
 def _remember(memory: _Memory, values: Any) -> None:
-    """Values the twins found plain (ASCII, no edge space): a word when a letter starts it."""
+    """Values the twins found plain (ASCII, no edge space): a word when a letter starts it.
+
+    Only values that repeat are worth it: looking a value up costs about what testing
+    it again costs, and a memory of many distinct values makes every lookup slower.
+    """
     import pyarrow.compute as pc
     room = _MEMORY_LIMIT - len(memory.plain)
-    if room <= 0:
+    if room <= 0 or memory.plain_misses >= 2:     # values that do not repeat: stop trying
         return
-    fresh = [v for v in pc.unique(values).to_pylist()[:room] if v not in memory.plain]
+    if memory.by_value is False and len(memory.plain) >= _MEMORY_LIMIT // 2:
+        return
+    distinct = pc.unique(values)
+    if len(distinct) * _REPEATS > len(values):
+        memory.plain_misses += 1
+        return
+    fresh = [v for v in distinct.to_pylist()[:room] if v not in memory.plain]
     if fresh:
         memory.plain.update((v, v[:1].isalpha()) for v in fresh)
         _rebuild(memory)
@@ -899,38 +992,73 @@ def _remember(memory: _Memory, values: Any) -> None:
 
 def _rebuild(memory: _Memory) -> None:
     import numpy as np
-    import pyarrow as pa
-    memory.plain_array = pa.array(list(memory.plain), pa.string())
+    memory.plain_array = _strings(list(memory.plain))
     memory.alpha_array = np.fromiter(memory.plain.values(), dtype=bool, count=len(memory.plain))
 
 
 def _learn(col: _Column, memory: _Memory, values: Any) -> None:
-    """Probe distinct special values (a bounded number) and remember the plain ones."""
+    """Probe special values that repeat (in this batch or since the last) and remember
+    the plain ones; a value seen once is cheaper to feed than to probe."""
     import pyarrow.compute as pc
     room = _MEMORY_LIMIT - len(memory.plain)
     if room <= 0:
         return
-    distinct = [v for v in pc.unique(values).to_pylist() if v not in memory.plain]
-    if not distinct:
+    counts = pc.value_counts(values)
+    repeated = []
+    for value, count in zip(counts.field('values').to_pylist(), counts.field('counts').to_pylist(),
+                            strict=True):
+        if value in memory.plain or value in memory.special:
+            continue
+        if count > 1 or value in memory.seen:
+            repeated.append(value)
+        elif len(memory.seen) < _MEMORY_LIMIT:
+            memory.seen.add(value)
+    if not repeated:
         return
-    reference = _state(_fresh(col))
+    if memory.reference is None:
+        memory.reference = _state(_fresh(col))
     learned = False
-    for value in distinct[:min(room, _PROBES)]:
-        alpha = _probe(col, value, reference)
+    for value in repeated[:min(room, _PROBES)]:
+        alpha = _probe(col, value, memory.reference)
         if alpha is not None:
             memory.plain[value] = alpha
             learned = True
+        elif len(memory.special) < _MEMORY_LIMIT:
+            memory.special.add(value)
     if learned:
         _rebuild(memory)
 
 
-def _first_cells(col: _Column, array: Any, plain: Index, memory: _Memory) -> list[int]:
+def _distinct_plain(array: Any, plain: Index) -> tuple[list[str], Index]:
+    """The distinct values of these cells, in order of first appearance, and those cells."""
+    import numpy as np
+    import pyarrow.compute as pc
+    encoded = pc.dictionary_encode(_take(array, plain))
+    firsts = _first_appearances(_np_numbers(encoded.indices, np.int32))
+    return encoded.dictionary.to_pylist(), plain[firsts]
+
+
+def _first_appearances(codes: Any) -> Index:
+    """Where each code first appears, codes being numbered in order of first appearance
+    (as Arrow's dictionary_encode numbers them); negative codes are skipped."""
+    import numpy as np
+    running = np.maximum.accumulate(codes)
+    rising = np.empty(len(codes), dtype=bool)
+    rising[:1] = running[:1] >= 0
+    rising[1:] = running[1:] > running[:-1]
+    found: Index = np.flatnonzero(rising)
+    return found
+
+
+def _first_cells(col: _Column, distinct: tuple[list[str], Index] | None, array: Any,
+                 plain: Index, memory: _Memory) -> list[int]:
     """Plain cells whose place in row order ``present.add`` depends on, in row order.
 
     ``present`` keeps the first few distinct masked values (examples) and the
     hashes of its first distinct values.  The first cell of each value that may
     still add to either goes through the Python path, so both come out as if
-    every cell had.
+    every cell had.  ``distinct``: the plain values in order of first appearance
+    and their first cells, when the caller has them.
     """
     from pii_hooks.detect import columns
     from pii_hooks.mask import mask_value
@@ -938,23 +1066,23 @@ def _first_cells(col: _Column, array: Any, plain: Index, memory: _Memory) -> lis
     # without a header category, evidence never shows present's examples
     want_examples = (columns._EXAMPLES - len(hits.examples)
                      if col.ctx.header_category is not None else 0)
-    distinct = getattr(hits, 'distinct', None)
-    want_distinct = (int(getattr(columns, '_DISTINCT_CAP', 0)) - len(distinct)
-                     if isinstance(distinct, set) else 0)
+    seen = getattr(hits, 'distinct', None)
+    want_distinct = (int(getattr(columns, '_DISTINCT_CAP', 0)) - len(seen)
+                     if isinstance(seen, set) else 0)
     if (want_examples <= 0 and want_distinct <= 0) or not plain.size:
         return []
-    import pyarrow.compute as pc
-    values = array.take(plain)
+    values, firsts = distinct if distinct is not None else _distinct_plain(array, plain)
     category = col.ctx.header_category or ''
+    reveal = bool(getattr(hits, 'reveal', False))       # --show-values: raw examples
     known_masks = set(hits.examples)
-    chosen: list[str] = []
-    for value in pc.unique(values).to_pylist():
+    chosen: list[int] = []
+    for value, cell in zip(values, firsts.tolist(), strict=True):
         take = False
-        if want_distinct > 0 and distinct is not None and hash(value.strip()) not in distinct:
+        if want_distinct > 0 and seen is not None and hash(value.strip()) not in seen:
             want_distinct -= 1
             take = True
         if want_examples > 0 and value not in memory.example_values:
-            masked = mask_value(value, category)
+            masked = value.strip()[:64] if reveal else mask_value(value, category)
             if masked not in known_masks:
                 known_masks.add(masked)
                 want_examples -= 1
@@ -962,10 +1090,49 @@ def _first_cells(col: _Column, array: Any, plain: Index, memory: _Memory) -> lis
             elif len(memory.example_values) < _MEMORY_LIMIT:
                 memory.example_values.add(value)
         if take:
-            chosen.append(value)
+            chosen.append(cell)
         if want_examples <= 0 and want_distinct <= 0:
             break
-    return [int(plain[pc.index(values, v).as_py()]) for v in chosen]
+    return chosen
+
+
+def _by_value(col: _Column, array: Any, present: Mask, memory: _Memory,
+              ) -> tuple[Mask, Mask, tuple[list[str], Index]] | None:
+    """For a column of few distinct values: each distinct value judged once, by feed.
+
+    Returns (special, counts as a word, the plain values in order of first appearance
+    and their first cells); None when the batch has too many distinct values.
+    """
+    import numpy as np
+    import pyarrow.compute as pc
+    encoded = pc.dictionary_encode(array)
+    values = encoded.dictionary
+    if len(values) > _MAX_VALUES or len(values) * _REPEATS > len(array):
+        memory.by_value = False
+        return None
+    memory.by_value = True
+    texts = values.to_pylist()
+    if memory.reference is None:
+        memory.reference = _state(_fresh(col))
+    kind = np.full(len(texts), 2, dtype=np.int8)        # 0 plain, 1 plain word, 2 special
+    for i, text in enumerate(texts):
+        alpha = memory.plain.get(text)
+        if alpha is None and text not in memory.special:
+            alpha = _probe(col, text, memory.reference)
+            if len(memory.plain) + len(memory.special) < _MEMORY_LIMIT:
+                if alpha is None:
+                    memory.special.add(text)
+                else:
+                    memory.plain[text] = alpha
+        if alpha is not None:
+            kind[i] = int(alpha)
+    codes = np.where(present, _np_numbers(encoded.indices, np.int32), -1)
+    per_cell = np.where(present, kind[np.maximum(codes, 0)], 2)
+    special: Mask = present & (per_cell == 2)
+    words: Mask = per_cell == 1
+    firsts = _first_appearances(codes)
+    plain_first = firsts[per_cell[firsts] < 2]
+    return special, words, ([texts[c] for c in codes[plain_first].tolist()], plain_first)
 
 
 def _sample_room(col: _Column, memory: _Memory, value: str) -> int:
@@ -1016,12 +1183,51 @@ def _non_ascii(offsets: Any, data: Any, n: int) -> Mask:
     return out
 
 
+def _by_twins(col: _Column, r: Rules, array: Any, offsets: Any, data: Any, present: Mask,
+              memory: _Memory) -> tuple[Mask, Mask]:
+    """(special, counts as a word) for a column of many distinct values: twins on cells
+    and shapes, then what the Python path found plain before."""
+    import numpy as np
+
+    from pii_hooks.detect.columns import _FREE_TEXT
+    n = len(array)
+    cells = np.flatnonzero(present)
+    lengths = np.diff(offsets)
+    space, alpha = _byte_tables()
+    firsts = np.zeros(n, dtype=np.uint8)
+    firsts[cells] = data[offsets[cells]]
+    starts_alpha: Mask = alpha[firsts] & present
+    # the twins are exact for ASCII text without space at either end, and short
+    special = np.zeros(n, dtype=bool)
+    special[cells[space[firsts[cells]] | space[data[offsets[cells + 1] - 1]]]] = True
+    special |= _non_ascii(offsets, data, n)
+    special |= present & (lengths > _FREE_TEXT)
+    if r.every:
+        special |= present
+    elif r.digits:
+        special |= present & _matches(array, '[0-9]')
+    todo = present & ~special
+    if todo.any():
+        judged = _by_shape(col, r, array, offsets, data, todo)
+        special |= judged if judged is not None else _free_text(r, array, todo)
+    flagged = np.flatnonzero(special)
+    if flagged.size and not r.every:
+        values = _take(array, flagged)
+        found, words = _known_plain(memory, values)
+        if not found.all():
+            _learn(col, memory, _take(values, np.flatnonzero(~found)))
+            found, words = _known_plain(memory, values)
+        special[flagged[found]] = False
+        starts_alpha[flagged[found]] = words[found]
+    return special, starts_alpha
+
+
 def feed_arrow(col: _Column, first_row: int, array: Any, hidden_rows: frozenset[int]) -> None:
     """``col.feed(first_row, array, hidden_rows)`` for an Arrow array, with the same result."""
     import numpy as np
     import pyarrow as pa
 
-    from pii_hooks.detect.columns import _FREE_TEXT, _NAME_SAMPLE
+    from pii_hooks.detect.columns import _NAME_SAMPLE
     if not type(array).__module__.startswith('pyarrow'):
         col.feed(first_row, list(array), hidden_rows)     # any other iterable: the list path
         return
@@ -1039,44 +1245,23 @@ def feed_arrow(col: _Column, first_row: int, array: Any, hidden_rows: frozenset[
     lengths = np.diff(offsets)
     present = lengths > 0
     if array.null_count:
-        present &= array.is_valid().to_numpy(zero_copy_only=False)
+        present &= _np_valid(array)
     cells = np.flatnonzero(present)
     if not cells.size:
         return
-    space, alpha = _byte_tables()
-    firsts = np.zeros(n, dtype=np.uint8)
-    firsts[cells] = data[offsets[cells]]
-    starts_alpha = alpha[firsts] & present
-    # the twins are exact for ASCII text without space at either end, and short
-    special = np.zeros(n, dtype=bool)
-    special[cells[space[firsts[cells]] | space[data[offsets[cells + 1] - 1]]]] = True
-    special |= _non_ascii(offsets, data, n)
-    special |= present & (lengths > _FREE_TEXT)
-    if r.every:
-        special |= present
-    elif r.digits:
-        special |= present & _matches(array, '[0-9]')
-    todo = present & ~special
-    if todo.any():
-        judged = _by_shape(col, r, array, offsets, data, todo)
-        special |= judged if judged is not None else _free_text(r, array, todo)
-
     memory = _memory(col)
-    flagged = np.flatnonzero(special)
-    if flagged.size and not r.every:
-        values = array.take(flagged)
-        found, words = _known_plain(memory, values)
-        if not found.all():
-            _learn(col, memory, values.filter(~found))
-            found, words = _known_plain(memory, values)
-        special[flagged[found]] = False
-        starts_alpha[flagged[found]] = words[found]
-
+    distinct = None
+    by_value = (_by_value(col, array, present, memory)
+                if memory.by_value is not False and not r.every else None)
+    if by_value is not None:
+        special, starts_alpha, distinct = by_value
+    else:
+        special, starts_alpha = _by_twins(col, r, array, offsets, data, present, memory)
     plain = present & ~special
     plain_cells = np.flatnonzero(plain)
     # plain cells whose place in row order matters: feed's first-N samples and examples
     plain_alpha = np.flatnonzero(plain & starts_alpha)[:_NAME_SAMPLE]
-    examples = _first_cells(col, array, plain_cells, memory)
+    examples = _first_cells(col, distinct, array, plain_cells, memory)
     sampled = plain_cells[:_sample_room(col, memory, array[int(plain_cells[0])].as_py())
                           if plain_cells.size else 0]
     included = np.flatnonzero(special)
@@ -1084,7 +1269,7 @@ def feed_arrow(col: _Column, first_row: int, array: Any, hidden_rows: frozenset[
         included = np.union1d(included, np.concatenate(
             (plain_alpha, sampled, np.asarray(examples, dtype=np.intp))))
     if included.size:
-        values = array.take(included).to_pylist()
+        values = _take(array, included).to_pylist()
         col.feed(first_row, values, hidden_rows, rows=(included + first_row).tolist())
         plain[included] = False
     _count_plain(col, first_row, plain, starts_alpha, hidden_rows)
