@@ -266,3 +266,36 @@ def test_unpublished_warn_downgrades_only_outside_published_paths(
     published = json.loads(capsys.readouterr().out)['findings']
     assert any('https://data.example.gov/site/p.csv' in f['reason'] for f in published)
     assert main(['scan', 'internal/p.csv']) == 0
+
+
+def test_contact_list_without_public_role_columns_blocks(
+        tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
+    given = ['Jane', 'Robert', 'Linda', 'Thomas', 'Anna', 'Peter']
+    family = ['Miller', 'Brown', 'Garcia', 'Wilson', 'Lee']
+    rows = ''.join(f'{g} {f},{g.lower()}.{f.lower()}@partner-firm.com,(217) 782-{2000 + i}\n'
+                   for i, (g, f) in enumerate((g, f) for g in given for f in family))
+    code, found = findings(tmp_path, 'partners.csv', 'name,email,phone\n' + rows, capsys)
+    assert code == 1 and ('email', 'contact-list', 'block') in rules(found)
+    code, found = findings(tmp_path, 'few.csv', 'name,email,phone\n' + rows[:200], capsys)
+    assert code == 0
+
+
+def test_crm_export_with_job_titles_and_home_addresses_blocks(
+        tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
+    crm = ('name,job title,company,address\n'
+           'Jane Miller,Engineer,Acme Corp,12 Oak Street\n'
+           'Robert Brown,Accountant,Widget Ltd,48 Maple Avenue\n'
+           'Linda Garcia,Nurse,City Clinic,7 Elm Court\n')
+    code, found = findings(tmp_path, 'crm.csv', crm, capsys)
+    assert code == 1 and ('street_address', 'home-address', 'block') in rules(found)
+
+
+def test_many_distinct_example_addresses_are_people_one_is_a_placeholder(
+        tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
+    listing = 'name,email\n' + ''.join(
+        f'{n},{n.split()[0].lower()}@example.org\n'
+        for n in ['Jane Miller', 'Robert Brown', 'Linda Garcia', 'Thomas Wilson'])
+    _, found = findings(tmp_path, 'people.csv', listing, capsys)
+    assert 'email' in {f['category'] for f in found}
+    config = 'title: Site\ncontact: you@example.com\n'
+    assert findings(tmp_path, '_config.yml', config, capsys) == (0, [])

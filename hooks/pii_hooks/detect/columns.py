@@ -283,7 +283,7 @@ class _Column:
             first_row=hits.first_row, last_row=hits.last_row, examples=tuple(hits.examples),
             hidden=self.hidden or table_hidden or (hits.rows_hidden * 2 > hits.count),
             header_category=self.match.category if self.match else None,
-            notes=tuple(sorted(hits.signals.items())))
+            notes=(*sorted(hits.signals.items()), ('distinct', len(hits.distinct))))
 
     def conclusive(self) -> bool:
         return any(cat in IDENTIFIERS and h.count >= CONCLUSIVE for cat, h in self.hits.items())

@@ -347,7 +347,27 @@ def phone(value: str, ctx: ValueContext) -> str | None:
         return None
     if looks_like_date(text) or _YEAR_RANGE.fullmatch(text) or _DIGIT_GROUPS.fullmatch(text):
         return None
-    return _phone_kind(_EXTENSION.sub('', text), (ctx.region or 'US').upper())
+    text = _EXTENSION.sub('', text)
+    region = (ctx.region or 'US').upper()
+    kind = _phone_kind(text, region)
+    if kind is not None or ctx.header_category != 'phone' or text.startswith('+') or \
+            text.isdigit():
+        return kind     # bare digits are a count or an ID as often as a number abroad
+    # under a phone header the column says what it is; the country is what we may not know:
+    # a number valid in another common region counts (never a merely possible length)
+    for other in _HEADER_REGIONS:
+        if other != region:
+            kind = _phone_kind(text, other)
+            if kind is not None:
+                return kind
+    return None
+
+
+#: Regions tried for a number under a phone header that is not valid in the default one.
+_HEADER_REGIONS = ('GB', 'CA', 'DE', 'FR', 'ES', 'IT', 'NL', 'BE', 'CH', 'AT', 'IE', 'PT', 'BR',
+                   'MX', 'AR', 'CO', 'IN', 'AU', 'NZ', 'PL', 'SE', 'JP', 'CN', 'PH', 'NG', 'ZA')
+
+
 
 
 @functools.lru_cache(maxsize=4096)      # a switchboard number repeats down a column

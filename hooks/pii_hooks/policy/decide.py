@@ -11,6 +11,7 @@ The default tiers (the severity issue):
 """
 from __future__ import annotations
 
+import re
 from collections.abc import Callable, Iterable
 from typing import NamedTuple
 
@@ -85,14 +86,39 @@ def _organisational(col: ColumnEvidence) -> bool:
 
 
 def _not_a_person(col: ColumnEvidence) -> bool:
-    """Office mailboxes, example addresses, private and documentation IP ranges."""
+    """Office mailboxes, placeholder addresses, private and documentation IP ranges.
+
+    An example-domain address is a placeholder in a template or a doc; a column of
+    many different ones beside names is a (scrubbed or synthetic) list of people.
+    """
     if not col.count:
         return False
     if col.category == 'email':
-        return _signal(col, 'role-mail') + _signal(col, 'example') >= col.count
+        placeholders = _signal(col, 'example') if _signal(col, 'distinct') < 3 else 0
+        return _signal(col, 'role-mail') + placeholders >= col.count
     if col.category == 'ip_address':
         return _signal(col, 'public-ip') == 0
     return False
+
+
+_WEAK_PROFILE = re.compile(
+    r'^(?:(?:job|title|role|roles|position|dept|department|division|company|firm|agency|'
+    r'organi[sz]ation|org|employer|occupation|profession|business|name|state)\s*)+$')
+#: A list of people with names and contact data, and not one column that describes a
+#: public role, is an export of contacts once it is this long.
+CONTACT_LIST_ROWS = 20
+
+
+def _strong_profile(table: TableEvidence) -> bool:
+    """A column that only public profiles have (bio, photo, ORCID, party, district...).
+
+    Job title, department and company describe a CRM export as well as a team page.
+    """
+    return any(not _WEAK_PROFILE.match(' '.join(_WORDS.findall(h.lower())))
+               for h in table.profile_columns)
+
+
+_WORDS = re.compile(r'[a-z]+')
 
 
 def judge_table(table: TableEvidence, headers_only: bool = False) -> list[_Verdict]:
@@ -103,6 +129,10 @@ def judge_table(table: TableEvidence, headers_only: bool = False) -> list[_Verdi
     people = [c for c in personal if c.category in PERSON and not _organisational(c)]
     has_person = bool(people)
     profile = bool(table.profile_columns)
+    strong_profile = _strong_profile(table)
+    contacts = [c for c in people if c.category in ('email', 'phone')]
+    contact_list = bool(names and contacts and not profile and table.rows >= CONTACT_LIST_ROWS
+                        and min(c.count for c in names + contacts) >= CONTACT_LIST_ROWS // 2)
     state = table.state or 'visible'
     metadata = state == 'metadata'
     hidden_part = state != 'visible' and not metadata
@@ -159,19 +189,22 @@ def judge_table(table: TableEvidence, headers_only: bool = False) -> list[_Verdi
         elif cat in PERSON and harms:
             add(col, BLOCK, 'sensitive-record', f'{what} in the same records as '
                 f'{", ".join(label(h) for h in harms[:3])}')
-        elif cat == 'street_address' and names and not profile:
+        elif cat == 'street_address' and names and not strong_profile:
             add(col, BLOCK, 'home-address', 'street addresses beside person names, with no '
                 'public-profile columns: home addresses')
-        elif cat in PERSON and names and not profile and any(
+        elif cat in PERSON and names and not strong_profile and any(
                 c.category == 'street_address' for c in personal):
             add(col, BLOCK, 'home-address', f'{what} beside street addresses, with no '
                 'public-profile columns: a mailing or shipping list')
         elif cat == 'ip_address' and _signal(col, 'public-ip') >= 2:
             add(col, BLOCK, 'ip-individuals', 'public IP addresses in records identify '
                 'individuals (documentation and private ranges are not counted)')
-        elif cat in ('email', 'phone', 'person_name') and private_contact and not profile:
+        elif cat in ('email', 'phone', 'person_name') and private_contact and not strong_profile:
             add(col, BLOCK, 'private-contact', f'{what} of private individuals (personal webmail '
                 'or mobile numbers, no public-profile columns)')
+        elif cat in ('email', 'phone', 'person_name') and contact_list:
+            add(col, BLOCK, 'contact-list', f'{what} in {table.rows:,} records of names and '
+                'contact data with no column that describes a public role: a contact export')
         elif profile and cat in PERSON | {'street_address', 'postal_code', 'username'}:
             add(col, WARN, 'public-role', f'{col.count} {what} with profile columns '
                 f'({", ".join(table.profile_columns[:4])}): looks like a public directory of '
