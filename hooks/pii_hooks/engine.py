@@ -5,7 +5,10 @@ a file we cannot judge never passes.
 """
 from __future__ import annotations
 
+import contextlib
 import hashlib
+import signal
+import threading
 import time
 import zipfile
 import zlib
@@ -32,12 +35,60 @@ class ScanOptions(NamedTuple):
     show_values: bool = False      # --show-values: raw examples (refused when CI is set)
 
 
-def _deadline(batches: Iterable[Batch], stop_at: float, limit: float) -> Iterator[Batch]:
+#: Header text judged per column: a 50 MB JSON key or cell is not a column name.
+MAX_HEADER_CHARS = 1000
+
+
+def _too_slow(limit: float) -> Unreadable:
+    return Unreadable(f'scan took longer than {limit:g} s (limit max_seconds)',
+                      'raise limits.max_seconds in .pii-hooks.yaml', limit='max_seconds')
+
+
+def _too_wide(limits: Limits) -> Unreadable:
+    return Unreadable(f'more than {limits.max_columns:,} columns in one table (limit '
+                      'max_columns)', 'raise limits.max_columns in .pii-hooks.yaml',
+                      limit='max_columns')
+
+
+def _deadline(batches: Iterable[Batch], stop_at: float, limits: Limits) -> Iterator[Batch]:
     for batch in batches:
         if time.monotonic() > stop_at:
-            raise Unreadable(f'scan took longer than {limit:g} s (limit max_seconds)',
-                             'raise limits.max_seconds in .pii-hooks.yaml', limit='max_seconds')
+            raise _too_slow(limits.max_seconds)
+        if len(batch.columns) > limits.max_columns:
+            raise _too_wide(limits)
         yield batch
+
+
+class _Alarm(Exception):
+    """The wall clock of one file ran out (raised by the SIGALRM handler)."""
+
+
+def _ring(_signum: int, _frame: object) -> None:
+    raise _Alarm
+
+
+@contextlib.contextmanager
+def _wall_clock(seconds: float) -> Iterator[None]:
+    """Interrupt the scan of one file after ``seconds``, even inside one batch.
+
+    Batches are checked against the deadline too, but one batch can hold a
+    50 MB cell.  The alarm is used only where it is safe: the main thread of a
+    POSIX process with no interval timer of its own running (a host that set
+    one keeps it); elsewhere the batch checks alone bound the scan.
+    """
+    usable = (hasattr(signal, 'setitimer') and seconds > 0
+              and threading.current_thread() is threading.main_thread()
+              and signal.getitimer(signal.ITIMER_REAL) == (0.0, 0.0))
+    if not usable:
+        yield
+        return
+    previous = signal.signal(signal.SIGALRM, _ring)
+    signal.setitimer(signal.ITIMER_REAL, seconds)
+    try:
+        yield
+    finally:
+        signal.setitimer(signal.ITIMER_REAL, 0)
+        signal.signal(signal.SIGALRM, previous)
 
 
 def _headers_only(batches: Iterable[Batch]) -> Iterator[Batch]:
@@ -55,9 +106,12 @@ def _content_hash(item: ScanItem) -> str:
     return digest.hexdigest()
 
 
-def _problem_for(exc: BaseException) -> ReadProblem:
+def _problem_for(exc: BaseException, limit: float = 0.0) -> ReadProblem:
     if isinstance(exc, Unreadable):
         return ReadProblem('', exc.reason, exc.fix)
+    if isinstance(exc, _Alarm):
+        slow = _too_slow(limit)
+        return ReadProblem('', slow.reason, slow.fix)
     if isinstance(exc, (zipfile.BadZipFile, zlib.error, EOFError)):
         return ReadProblem('', 'corrupt or truncated compressed data', _FIX)
     if isinstance(exc, ParseError):
@@ -89,24 +143,29 @@ def scan_item(item: ScanItem, options: ScanOptions = _DEFAULT_OPTIONS) -> FileEv
         return FileEvidence(item.path, (), tuple(problems), item.origin, item.commit)
     stop_at = time.monotonic() + limits.max_seconds
     try:
-        if options.want_hash(item.path):
-            content_hash = _content_hash(item)
-        with item.open() as stream, skipping_audited(options.audited_secrets(item.path)):
-            for part in read_tables(item.path, stream, limits):
-                if isinstance(part, ReadProblem):
-                    problems.append(part)
-                    continue
-                batches = _deadline(part.batches, stop_at, limits.max_seconds)
-                if options.headers_only:
-                    batches = _headers_only(batches)
-                table = Table(part.part, part.state, part.header, batches, part.hidden_columns,
-                              part.hidden_rows, part.header_row)
-                tables.append(scan_table(table, full_report=options.full_report,
+        # inside the try: an alarm that rings before the clock is stopped is still caught
+        with _wall_clock(limits.max_seconds):
+            if options.want_hash(item.path):
+                content_hash = _content_hash(item)
+            with item.open() as stream, skipping_audited(options.audited_secrets(item.path)):
+                for part in read_tables(item.path, stream, limits):
+                    if isinstance(part, ReadProblem):
+                        problems.append(part)
+                        continue
+                    if len(part.header) > limits.max_columns:
+                        raise _too_wide(limits)
+                    batches = _deadline(part.batches, stop_at, limits)
+                    if options.headers_only:
+                        batches = _headers_only(batches)
+                    header = tuple(h[:MAX_HEADER_CHARS] for h in part.header)
+                    table = Table(part.part, part.state, header, batches, part.hidden_columns,
+                                  part.hidden_rows, part.header_row)
+                    tables.append(scan_table(table, full_report=options.full_report,
                                              reveal=options.show_values))
-                if not options.full_report and _conclusive(tables):
-                    break
+                    if not options.full_report and _conclusive(tables):
+                        break
     except Exception as exc:  # noqa: BLE001 - fail closed on anything a reader throws
-        problems.append(_problem_for(exc))
+        problems.append(_problem_for(exc, limits.max_seconds))
     return FileEvidence(item.path, tuple(tables), tuple(problems), item.origin, item.commit,
                         content_hash)
 

@@ -19,10 +19,10 @@ Verdicts for files that are not what their names say:
 from __future__ import annotations
 
 import importlib
-from collections.abc import Callable, Iterator
+from collections.abc import Callable, Iterable, Iterator
 from typing import IO, NamedTuple
 
-from pii_hooks.models import STRUCTURE, ReadProblem, Table
+from pii_hooks.models import STRUCTURE, Batch, ReadProblem, Table
 
 
 class Limits(NamedTuple):
@@ -36,6 +36,7 @@ class Limits(NamedTuple):
     max_seconds: float = 600.0                   # wall time for one file
     max_nesting: int = 1000                      # JSON / YAML nesting
     max_members: int = 100_000                   # files inside one archive
+    max_columns: int = 50_000                    # columns in one table (one line of commas)
 
 
 class Unreadable(Exception):
@@ -151,7 +152,84 @@ def read_tables(name: str, stream: IO[bytes], limits: Limits = DEFAULT_LIMITS,
                           'delete it and add "~$*" to .gitignore', category=STRUCTURE,
                           blocks=False)
         return
-    yield from _large_delimited(stream, reader)(name, stream, limits, depth)
+    yield from failing_closed(_large_delimited(stream, reader)(name, stream, limits, depth))
+
+
+def failing_closed(found: Iterator[TableOrProblem]) -> Iterator[TableOrProblem]:
+    """A library's failure on damaged bytes becomes Unreadable with a reason.
+
+    Batches are read after the reader has handed its table over, outside any
+    ``try`` of the reader's own: their failures are translated here too.
+    Anything ``library_failure`` does not know is left to escape: a bug, which
+    the engine still turns into a blocking finding.
+    """
+    try:
+        for item in found:
+            if isinstance(item, Table):
+                item = item._replace(batches=_closed_batches(item.batches))
+            yield item
+    except Unreadable:
+        raise
+    except Exception as exc:
+        failure = library_failure(exc)
+        if failure is None:
+            raise
+        raise failure from None
+
+
+def _closed_batches(batches: Iterable[Batch]) -> Iterator[Batch]:
+    try:
+        yield from batches
+    except Unreadable:
+        raise
+    except Exception as exc:
+        failure = library_failure(exc)
+        if failure is None:
+            raise
+        raise failure from None
+
+
+def _modules(exc: BaseException) -> set[str]:
+    return {f'{cls.__module__}.{cls.__name__}' for cls in type(exc).__mro__}
+
+
+def library_failure(exc: BaseException) -> Unreadable | None:
+    """How a parser says the bytes are damaged, as a reason; None for anything else.
+
+    Never the exception's text: a parser's message may quote the cell it failed on.
+    Optional libraries (pyarrow, sqlite3, lzma) are recognised by their module
+    names, so this costs no import.
+    """
+    import struct
+    import zipfile
+    import zlib
+    from xml.etree.ElementTree import ParseError
+    names = _modules(exc)
+    fix = ('open and re-save (or rebuild) the file; or exclude it in .pii-hooks.yaml, or '
+           'allowlist it with a reason (pii-hooks allow PATH --reason ...)')
+    if (isinstance(exc, (zipfile.BadZipFile, zlib.error, EOFError))
+            or names & {'_lzma.LZMAError', 'tarfile.TarError'}):
+        return Unreadable('corrupt or truncated compressed data', fix)
+    if isinstance(exc, NotImplementedError):
+        return Unreadable('a compression method or format version pii-hooks cannot read', fix)
+    if (isinstance(exc, ParseError) or type(exc) is LookupError      # expat: unknown encoding
+            or 'pyexpat.ExpatError' in names):
+        return Unreadable('corrupt XML inside the file', fix)
+    if isinstance(exc, UnicodeError):
+        return Unreadable('text that is not valid in its encoding', 'save the file as UTF-8')
+    if any(name.startswith('pyarrow.') for name in names):
+        return Unreadable('corrupt or truncated Parquet / Arrow data', fix)
+    if 'sqlite3.DatabaseError' in names:
+        return Unreadable('corrupt or encrypted SQLite database', fix)
+    if isinstance(exc, struct.error):
+        return Unreadable('corrupt binary structure', fix)
+    if isinstance(exc, MemoryError):
+        return Unreadable('the file needs more memory than is available', fix)
+    if isinstance(exc, RecursionError):
+        return Unreadable('structure nested too deeply to read', fix)
+    if isinstance(exc, OSError):
+        return Unreadable('the file could not be read (corrupt or truncated)', fix)
+    return None
 
 
 def _large_delimited(stream: IO[bytes], reader: Reader) -> Reader:

@@ -58,6 +58,7 @@ _RATIO_FLOOR = 1024**2
 _READ = 1 << 20
 _GLOBAL_LIMITS = frozenset({'max_uncompressed_bytes', 'max_depth', 'max_members', 'max_seconds'})
 _DRIVE = re.compile(r'^[A-Za-z]:')
+_MAGIC = {'gz': b'\x1f\x8b', 'bz2': b'BZh', 'xz': b'\xfd7zXZ\x00'}
 
 
 class MemberLimit(Unreadable):
@@ -123,12 +124,14 @@ def spool(source: IO[bytes] | io.BufferedIOBase, member: str, compressed: int, l
         while block := source.read(_READ):
             count += len(block)
             if count > limits.max_file_bytes:
-                raise MemberLimit(f'member {member} unpacks to more than '
+                # the member's name is the finding's part (masked when shaped like a value),
+                # never part of the reason, which reports print as it is
+                raise MemberLimit(f'the member unpacks to more than '
                                  f'{limits.max_file_bytes:,} bytes (limit max_file_bytes)',
                                  'raise limits.max_file_bytes in .pii-hooks.yaml',
                                  limit='max_file_bytes')
             if count > _RATIO_FLOOR and count > max(compressed, 1) * limits.max_ratio:
-                raise MemberLimit(f'member {member} unpacks to over {limits.max_ratio} times its '
+                raise MemberLimit(f'the member unpacks to over {limits.max_ratio} times its '
                                  'compressed size (limit max_ratio): a zip bomb?',
                                  'raise limits.max_ratio if the file is genuine',
                                  limit='max_ratio')
@@ -222,11 +225,22 @@ def _zip_member(archive: zipfile.ZipFile, info: zipfile.ZipInfo, limits: Limits,
         yield ReadProblem(label, 'a member compressed with a method pii-hooks cannot read',
                           'rebuild the archive with deflate')
         return
-    except (zipfile.BadZipFile, zlib.error, EOFError, OSError, RuntimeError):
+    except (zipfile.BadZipFile, zlib.error, EOFError, OSError, RuntimeError, ValueError):
+        # ValueError: a local header offset that points before the file's start
         yield ReadProblem(label, 'corrupt member (bad data or checksum)', 'rebuild the archive')
         return
+    except Exception as exc:
+        if _is_lzma_error(exc):       # an LZMA-compressed member (lzma imported lazily)
+            yield ReadProblem(label, 'corrupt member (bad data or checksum)',
+                              'rebuild the archive')
+            return
+        raise
     with data:
         yield from _member_tables(label, member, data, limits, depth)
+
+
+def _is_lzma_error(exc: BaseException) -> bool:
+    return any(c.__name__ == 'LZMAError' for c in type(exc).__mro__)
 
 
 def read_tar(name: str, stream: IO[bytes], limits: Limits,
@@ -294,6 +308,12 @@ def read_compressed(name: str, stream: IO[bytes], limits: Limits,
         return
     stream.seek(0)
     inner = name.rsplit('/', 1)[-1].rsplit('.', 1)[0]
+    suffix = name.rsplit('.', 1)[-1].lower()
+    if stream.read(len(_MAGIC[suffix])) != _MAGIC[suffix]:
+        # not even the format its name says: nothing tells what it holds
+        raise Unreadable(f'not a valid .{suffix} file (corrupt, or another format)',
+                         'rebuild it, or exclude the file')
+    stream.seek(0)
     if not is_data_file(inner):
         return                   # backup.gz, site.gz: not a data file once unpacked
     scope = _Scope(stream, limits)
@@ -303,6 +323,11 @@ def read_compressed(name: str, stream: IO[bytes], limits: Limits,
                 data = spool(source, inner, _size(stream), limits, scope.budget)
         except (OSError, EOFError, zlib.error, ValueError):
             raise Unreadable('corrupt or truncated compressed file', 'compress it again') from None
+        except Exception as exc:
+            if _is_lzma_error(exc):
+                raise Unreadable('corrupt or truncated compressed file',
+                                 'compress it again') from None
+            raise
         with data:
             for found in read_tables(inner, data, limits, depth + 1):
                 yield within(f'member {inner}', found)

@@ -17,6 +17,8 @@ from __future__ import annotations
 import datetime as dt
 import decimal
 import json
+import os
+import time
 from collections.abc import Iterator
 from typing import IO, Any
 
@@ -28,6 +30,7 @@ from pii_hooks.readers.grid import records_table
 _SKIP_METADATA = frozenset({b'pandas', b'ARROW:schema', b'org.apache.spark.version',
                             b'org.apache.spark.sql.parquet.row.metadata', b'writer.model.name'})
 _MAX_STAT_GROUPS = 100_000
+_CHILD_SECONDS = 120.0
 
 
 def as_text(value: Any) -> str | None:
@@ -58,6 +61,9 @@ def _batches(batches: Iterator[Any], limits: Limits, seen: list[set[str]] | None
              done: list[bool]) -> Iterator[Batch]:
     first = 1
     for record_batch in batches:
+        # IPC batches are not checked as they are read: offsets past their buffers made
+        # to_pylist raise SystemError (found by fuzzing) and could read outside memory
+        record_batch.validate(full=True)
         columns: list[list[str | None]] = []
         for i, column in enumerate(record_batch.columns):
             values = [as_text(v) for v in column.to_pylist()]
@@ -92,6 +98,67 @@ def _statistics(metadata: Any, names: list[str]) -> list[set[str]]:
     return out
 
 
+def _isolated_statistics(metadata: Any, names: list[str]) -> list[set[str]]:
+    """``_statistics`` in a forked child process.
+
+    A footer whose column chunk contradicts the schema (another physical type,
+    a level histogram of the wrong size) makes ``RowGroupMetaData.column``
+    throw a C++ exception that Python cannot catch: the library aborts the
+    whole process (pyarrow 26, found by fuzzing).  In a child, that abort is
+    one file's verdict instead of the end of the scan.
+    """
+    if not hasattr(os, 'fork'):
+        return _statistics(metadata, names)
+    import pickle
+    import warnings
+    read_end, write_end = os.pipe()
+    with warnings.catch_warnings():
+        warnings.simplefilter('ignore', DeprecationWarning)     # fork beside Arrow's threads
+        pid = os.fork()
+    if pid == 0:  # pragma: no cover - the child: report through the pipe, never return
+        code = 1
+        try:
+            os.close(read_end)
+            os.dup2(os.open(os.devnull, os.O_WRONLY), 2)       # the library's abort message
+            with os.fdopen(write_end, 'wb') as out:
+                out.write(pickle.dumps(_statistics(metadata, names)))
+            code = 0
+        finally:
+            os._exit(code)
+    os.close(write_end)
+    payload = _read_child(read_end, pid)
+    if payload is None:
+        raise Unreadable('Parquet footer metadata that contradicts the schema (the Parquet '
+                         'library cannot read it)', 'rewrite the file, or exclude it')
+    stats: list[set[str]] = pickle.loads(payload)     # our own child wrote it
+    return stats
+
+
+def _read_child(read_end: int, pid: int, timeout: float = _CHILD_SECONDS) -> bytes | None:
+    """The child's output, or None when it failed, crashed or hung."""
+    import select
+    import signal
+    chunks: list[bytes] = []
+    stop = time.monotonic() + timeout
+    done = False
+    try:
+        with os.fdopen(read_end, 'rb', buffering=0) as pipe:
+            while (left := stop - time.monotonic()) > 0:
+                ready, _, _ = select.select([pipe], [], [], left)
+                if not ready:
+                    continue
+                chunk = pipe.read(1 << 20)
+                if not chunk:
+                    done = True
+                    break
+                chunks.append(chunk)
+    finally:
+        if not done:        # hung, or this scan was interrupted (max_seconds): no orphan
+            os.kill(pid, signal.SIGKILL)
+        _, status = os.waitpid(pid, 0)
+    return b''.join(chunks) if status == 0 else None
+
+
 def _metadata_table(metadata: dict[bytes, bytes] | None) -> Iterator[Table]:
     pairs = [(k.decode('utf-8', 'replace'), v.decode('utf-8', 'replace'))
              for k, v in (metadata or {}).items() if k not in _SKIP_METADATA]
@@ -111,7 +178,7 @@ def read_parquet(name: str, stream: IO[bytes], limits: Limits,
     try:
         parquet = pq.ParquetFile(stream)
         names = list(parquet.schema_arrow.names)
-        stats = _statistics(parquet.metadata, names)
+        stats = _isolated_statistics(parquet.metadata, names)
         done = [False]
         yield Table('', 'visible', tuple(names),
                     _batches(parquet.iter_batches(batch_size=BATCH_ROWS), limits, stats, done),

@@ -27,6 +27,8 @@ from pii_hooks.readers import Limits, TableOrProblem, Unreadable
 BATCH_ROWS = 4096
 _SNIFF_BYTES = 64 * 1024
 _HEADER_SEARCH = 30
+#: A cell longer than this is data, never a column name (a 50 MB line is not a header).
+MAX_HEADER_CELL = 1000
 _LOOKS_NUMERIC = re.compile(r'^[\s$€£%+\-.,\d()]*$')
 _HAS_VALUE_SHAPE = re.compile(r'@|\d{4,}')
 csv.field_size_limit(min(sys.maxsize, 2**31 - 1))
@@ -127,7 +129,8 @@ def find_header(rows: Sequence[Sequence[str]]) -> int:
         cells = [c.strip() for c in row if c.strip()]
         if len(cells) < max(1, typical * 0.6):
             continue
-        if any(_LOOKS_NUMERIC.match(c) or _HAS_VALUE_SHAPE.search(c) for c in cells):
+        if any(len(c) > MAX_HEADER_CELL or _LOOKS_NUMERIC.match(c) or _HAS_VALUE_SHAPE.search(c)
+               for c in cells):
             return -1 if i == 0 else i
         if len(set(cells)) < len(cells) * 0.8:
             continue
@@ -153,9 +156,18 @@ def _batches(rows: Iterator[list[str]], first_row: int, width: int,
             raise Unreadable(f'more than {limits.max_rows:,} rows (limit max_rows)',
                              'raise limits.max_rows in .pii-hooks.yaml', limit='max_rows')
         wide = max(width, max(len(r) for r in chunk))
+        check_width(wide, limits)
         columns = [[r[i] if i < len(r) else None for r in chunk] for i in range(wide)]
         yield Batch(row_number, columns)
         row_number += len(chunk)
+
+
+def check_width(columns: int, limits: Limits) -> None:
+    """Fail before a line of a million commas becomes a million columns to judge."""
+    if columns > limits.max_columns:
+        raise Unreadable(f'more than {limits.max_columns:,} columns in one table '
+                         '(limit max_columns)', 'raise limits.max_columns in .pii-hooks.yaml',
+                         limit='max_columns')
 
 
 def read_delimited(name: str, stream: IO[bytes], limits: Limits,
@@ -172,6 +184,7 @@ def read_delimited(name: str, stream: IO[bytes], limits: Limits,
         text.seek(0)
         reader = csv.reader(text, delimiter=delimiter)
         lead = list(itertools.islice(reader, _HEADER_SEARCH + 20))
+        check_width(max((len(r) for r in lead), default=0), limits)
         at = find_header(lead)
         header = tuple(lead[at]) if at >= 0 else ()
         data_start = at + 1

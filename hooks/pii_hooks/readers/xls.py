@@ -71,13 +71,23 @@ def _open_book(data: bytes) -> Any:
         except NotImplementedError:
             continue            # formatting of this BIFF version is not supported: values only
         except xlrd.XLRDError as exc:
-            if 'encrypt' in str(exc).lower():
+            if 'encrypt' in str(exc).lower() or _holds_encrypted_package(data):
                 raise Unreadable('encrypted or password-protected XLS workbook',
                                  'remove the password and re-save, or exclude the file') from None
             raise Unreadable('not a readable XLS workbook', 'open and re-save it') from None
-        except Exception:       # xlrd fails on corrupt files in many ways
+        except Exception:  # noqa: BLE001 - xlrd fails on corrupt files in many ways
             raise Unreadable('corrupt XLS workbook', 'open and re-save it') from None
     raise Unreadable('corrupt XLS workbook', 'open and re-save it')
+
+
+def _holds_encrypted_package(data: bytes) -> bool:
+    """A password-protected XLSX is an OLE file holding 'EncryptedPackage', often named .xls."""
+    from xlrd.compdoc import CompDoc
+    try:
+        doc = CompDoc(data, logfile=io.StringIO())
+    except Exception:  # noqa: BLE001 - not even a compound file: not this case
+        return False
+    return any(node.name == 'EncryptedPackage' for node in doc.dirlist)
 
 
 def _cell_text(cell: Any, datemode: int) -> str:
@@ -113,7 +123,11 @@ def _book_tables(book: Any, limits: Limits) -> Iterator[TableOrProblem]:
     notes: list[list[str | None]] = []
     authors: list[str] = []
     for index in range(book.nsheets):
-        sheet = book.sheet_by_index(index)
+        try:
+            sheet = book.sheet_by_index(index)      # on_demand: the sheet is parsed here
+        except Exception:  # noqa: BLE001 - xlrd fails on damaged records in many ways
+            raise Unreadable('corrupt XLS workbook (a damaged sheet)', 'open and re-save it'
+                             ) from None
         label = f'sheet "{sheet.name}"'
         state = _STATES.get(sheet.visibility, 'hidden')
         hidden_rows = frozenset(r + 1 for r, info in sheet.rowinfo_map.items() if info.hidden)

@@ -101,7 +101,7 @@ def open_package(stream: IO[bytes]) -> zipfile.ZipFile:
                          'remove the password and re-save, or exclude the file')
     try:
         return zipfile.ZipFile(stream)
-    except (zipfile.BadZipFile, OSError, ValueError):
+    except (zipfile.BadZipFile, OSError, ValueError, NotImplementedError, EOFError):
         raise Unreadable('not a readable XLSX package (corrupt or truncated zip)',
                          'open and re-save it in a spreadsheet program') from None
 
@@ -129,13 +129,19 @@ def read_part(package: zipfile.ZipFile, name: str, limits: Limits) -> bytes:
     _check_part(info, limits)
     try:
         return package.read(name)
-    except (zipfile.BadZipFile, OSError, EOFError, ValueError, RuntimeError, zlib.error):
+    except (zipfile.BadZipFile, OSError, EOFError, ValueError, RuntimeError, zlib.error,
+            NotImplementedError):
         raise Unreadable(f'package part {name} is corrupt', 'open and re-save the file') from None
 
 
 def open_part(package: zipfile.ZipFile, name: str, limits: Limits) -> IO[bytes]:
     _check_part(package.getinfo(name), limits)
-    return package.open(name)
+    try:
+        return package.open(name)
+    except (zipfile.BadZipFile, OSError, EOFError, ValueError, RuntimeError, zlib.error,
+            NotImplementedError):
+        # a local header that lies about its offset or method: a damaged package
+        raise Unreadable(f'package part {name} is corrupt', 'open and re-save the file') from None
 
 
 class Relationship(NamedTuple):
