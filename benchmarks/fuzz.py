@@ -31,6 +31,7 @@ test there or in ``tests/hostile_test.py``.
 from __future__ import annotations
 
 import argparse
+import atexit
 import contextlib
 import hashlib
 import io
@@ -384,11 +385,18 @@ def run_atheris(minutes: float, out: Path, only: str) -> None:
         name = names[raw[0] % len(names)]
         read_everything(name, raw[1:])
 
-    def guarded(raw: bytes) -> None:
-        with contextlib.suppress(Unreadable):
-            one_input(raw)
+    recorder = Recorder(out)
 
-    out.mkdir(parents=True, exist_ok=True)
+    def guarded(raw: bytes) -> None:
+        # record and go on: libFuzzer would stop at the first exception
+        try:
+            one_input(raw)
+        except Unreadable:
+            pass
+        except Exception as exc:  # noqa: BLE001 - that is what we are looking for
+            recorder.add(Bug('reader', signature(exc)), names[raw[0] % len(names)], raw[1:])
+
+    atexit.register(_summary, recorder)
     argv = [sys.argv[0], str(corpus), f'-max_total_time={int(minutes * 60)}',
             f'-artifact_prefix={out}/atheris-', '-rss_limit_mb=4096', '-timeout=30']
     atheris.Setup(argv, guarded)

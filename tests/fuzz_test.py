@@ -347,3 +347,45 @@ def test_sqlite_page_damaged_under_a_readable_schema() -> None:
         data = bytearray(path.read_bytes())
     data[1024 * 4:1024 * 4 + 8] = b'\xff' * 8                  # a leaf page of the table
     fails_closed('x.sqlite', bytes(data), 'SQLite')
+
+
+@pytest.mark.parametrize('column', ['sql', 'name'])
+def test_sqlite_schema_holding_a_blob(column: str) -> None:
+    """TypeError: sqlite_master.sql (or name) a BLOB in a damaged schema (found by atheris)."""
+    with tempfile.TemporaryDirectory() as tmp:
+        path = Path(tmp, 'x.sqlite')
+        db = sqlite3.connect(path)
+        db.execute('CREATE TABLE sites (facility TEXT, detained INTEGER)')
+        db.execute("INSERT INTO sites VALUES ('North Processing Center', 120)")
+        db.commit()
+        db.execute('PRAGMA writable_schema=ON')
+        db.execute(f"UPDATE sqlite_master SET {column} = CAST({column} AS BLOB)")
+        db.commit()
+        db.close()
+        data = path.read_bytes()
+    assert check_reader('x.sqlite', data) is None
+
+
+def test_zip_member_with_an_empty_name() -> None:
+    """IndexError from ZipInfo.is_dir() on a member named '' (found by atheris)."""
+    buffer = io.BytesIO()
+    with zipfile.ZipFile(buffer, 'w') as z:
+        z.writestr(zipfile.ZipInfo(''), csv_text(PEOPLE))
+        z.writestr('sites.csv', csv_text(FACILITIES))
+    assert check_reader('x.zip', buffer.getvalue()) is None
+
+
+def test_pivot_cache_records_relationship_to_a_missing_part(tmp_path: Path) -> None:
+    """KeyError from zipfile.getinfo: the cache names a records part the package lacks
+    (found by atheris).  The shared items are read instead."""
+    from tests.fixtures_build import pivot_xlsx
+    source = pivot_xlsx(tmp_path / 'p.xlsx').read_bytes()
+    buffer = io.BytesIO()
+    with zipfile.ZipFile(io.BytesIO(source)) as package, \
+            zipfile.ZipFile(buffer, 'w', zipfile.ZIP_DEFLATED) as dest:
+        records = [n for n in package.namelist() if 'pivotCacheRecords' in n]
+        assert records
+        for name in package.namelist():
+            if name not in records:
+                dest.writestr(name, package.read(name))
+    assert check_reader('x.xlsx', buffer.getvalue()) is None

@@ -209,7 +209,7 @@ def _zip_member(archive: zipfile.ZipFile, info: zipfile.ZipInfo, limits: Limits,
     label = f'member {member}'
     if escapes(member):
         yield _traversal(label)
-    if info.is_dir() or _skipped(member):
+    if _skipped(member) or info.is_dir():     # in this order: is_dir fails on an empty name
         return
     if info.flag_bits & 0x1:
         yield ReadProblem(label, 'an encrypted archive member', 'commit it unencrypted, or '

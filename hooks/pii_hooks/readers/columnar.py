@@ -110,6 +110,7 @@ def _isolated_statistics(metadata: Any, names: list[str]) -> list[set[str]]:
     if not hasattr(os, 'fork'):
         return _statistics(metadata, names)
     import pickle
+    import signal
     import warnings
     read_end, write_end = os.pipe()
     with warnings.catch_warnings():
@@ -120,6 +121,7 @@ def _isolated_statistics(metadata: Any, names: list[str]) -> list[set[str]]:
         try:
             os.close(read_end)
             os.dup2(os.open(os.devnull, os.O_WRONLY), 2)       # the library's abort message
+            signal.signal(signal.SIGABRT, signal.SIG_DFL)       # die quietly (no crash handler)
             with os.fdopen(write_end, 'wb') as out:
                 out.write(pickle.dumps(_statistics(metadata, names)))
             code = 0

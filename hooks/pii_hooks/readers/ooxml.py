@@ -226,6 +226,8 @@ class _Cache:
                     elem.clear()
         targets = {r.id: r.target for r in relationships(package, part, limits)}
         self.records = targets.get(self.records_id, '')
+        if self.records not in package.NameToInfo:     # a relationship to a missing part
+            self.records = ''
         if not self.records:
             number = _NUMBERED.search(part)
             guess = f'xl/pivotCache/pivotCacheRecords{number.group(1) if number else ""}.xml'

@@ -67,6 +67,12 @@ def _rows(cursor: Any, limits: Limits) -> Iterator[Batch]:
                              'raise limits.max_rows in .pii-hooks.yaml', limit='max_rows')
 
 
+def _schema_text(value: object) -> str:
+    if isinstance(value, bytes):
+        return value.decode('utf-8', 'replace')
+    return '' if value is None else str(value)
+
+
 def read_sqlite(name: str, stream: IO[bytes], limits: Limits,
                 depth: int = 0) -> Iterator[TableOrProblem]:
     head = stream.read(16)
@@ -106,8 +112,10 @@ def _database_tables(path: str, limits: Limits) -> Iterator[TableOrProblem]:
             yield ReadProblem('free pages', f'{free} free pages may still hold deleted rows',
                               'run VACUUM on the database before committing it',
                               category=STRUCTURE, blocks=False)
-        for table, sql in tables:
-            if (sql or '').lstrip().upper().startswith('CREATE VIRTUAL'):
+        for raw_table, raw_sql in tables:
+            # a damaged schema may hold a BLOB or a number where text belongs (found by fuzzing)
+            table, sql = _schema_text(raw_table), _schema_text(raw_sql)
+            if sql.lstrip().upper().startswith('CREATE VIRTUAL'):
                 continue
             try:
                 cursor = connection.execute(f'SELECT * FROM {_quote(table)}')
