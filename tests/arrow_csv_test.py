@@ -32,6 +32,12 @@ def _people(rows: int, seed: int = 4) -> list[list[str]]:
 HEADER = ['First Name', 'Last Name', 'SSN', 'Email', 'Phone', 'Qty', 'Score']
 
 
+@pytest.fixture(autouse=True)
+def few_first_rows(monkeypatch: pytest.MonkeyPatch) -> None:
+    """The stdlib reads the first 16 rows here (64 by default): Arrow reads the rest."""
+    monkeypatch.setattr(arrow_csv, 'FIRST_ROWS', 16)
+
+
 def _csv(rows: list[list[str]], header: list[str] = HEADER, *, title: str = '',
          sep: str = ',') -> str:
     lines = [title] if title else []
@@ -74,8 +80,9 @@ def _categories(found: list[TableEvidence]) -> set[tuple[str, str]]:
 
 def test_big_files_take_arrow_small_ones_stay() -> None:
     data = _csv(_people(50)).encode()
-    assert _batch_kinds('people.csv', data, arrow=True) == ['StringArray']
+    assert _batch_kinds('people.csv', data, arrow=True) == ['list', 'StringArray']
     assert _batch_kinds('people.csv', data, arrow=False) == ['list']
+    assert _batch_kinds('people.csv', _csv(_people(10)).encode(), arrow=True) == ['list']
     assert arrow_csv.choose(io.BytesIO(data), delimited.read_delimited) is \
         delimited.read_delimited        # 8 MB threshold: a small file keeps the stdlib path
 
@@ -117,7 +124,6 @@ def test_blank_lines_quoted_newlines_and_null_like_values() -> None:
 def test_a_ragged_row_hands_the_rest_to_the_stdlib_reader(
         monkeypatch: pytest.MonkeyPatch) -> None:
     monkeypatch.setattr(arrow_csv, 'BLOCK_SIZE', 4096)
-    monkeypatch.setattr(arrow_csv, 'FIRST_ROWS', 16)
     rows = [[f'item {i}', f'{i}', f'{i * 1.5}'] for i in range(2000)]
     rows[1200] = ['item x', '1', '2', 'extra cell']            # Arrow cannot parse this
     rows[1500] = ['item y', '512-44-6789', '1.0']               # PII after it
@@ -139,7 +145,8 @@ def test_invalid_utf8_late_in_the_file(monkeypatch: pytest.MonkeyPatch) -> None:
     _same('mixed.csv', data)
 
 
-def test_early_verdict_reads_little(tmp_path: Path) -> None:
+def test_early_verdict_reads_little(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.setattr(arrow_csv, 'FIRST_ROWS', 64)
     path = tmp_path / 'people.csv'
     block = _csv(_people(200)).encode()
     body = block.split(b'\n', 1)[1]
@@ -147,15 +154,20 @@ def test_early_verdict_reads_little(tmp_path: Path) -> None:
         out.write(block)
         for _ in range(120):       # ~2.5 MB of people
             out.write(body)
-    saved = arrow_csv.ARROW_MIN_BYTES
-    arrow_csv.ARROW_MIN_BYTES = 0
-    try:
-        evidence = scan_item(file_item(str(path)), ScanOptions())
-    finally:
-        arrow_csv.ARROW_MIN_BYTES = saved
+    monkeypatch.setattr(arrow_csv, 'ARROW_MIN_BYTES', 0)
+    evidence = scan_item(file_item(str(path)), ScanOptions())
     table = evidence.tables[0]
-    assert not table.complete and table.rows <= arrow_csv.FIRST_ROWS
+    assert not table.complete and table.rows == 64
     assert any(c.category == 'ssn' for c in table.columns)
+    # decided in the first rows: Arrow is never loaded
+    code = ('import sys\nfrom pii_hooks.readers import arrow_csv\narrow_csv.ARROW_MIN_BYTES = 0\n'
+            'from pii_hooks.engine import ScanOptions, scan_item\n'
+            'from pii_hooks.sources.files import file_item\n'
+            'scan_item(file_item(sys.argv[1]), ScanOptions())\n'
+            'print("pyarrow" in sys.modules, "numpy" in sys.modules)\n')
+    done = subprocess.run([sys.executable, '-c', code, str(path)], capture_output=True,
+                          text=True, check=True)
+    assert done.stdout.split() == ['False', 'False']
 
 
 def test_not_seekable_keeps_the_stdlib_path() -> None:

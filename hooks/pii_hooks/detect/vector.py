@@ -1,40 +1,36 @@
 """Column evidence from Arrow string arrays: ``_Column.feed``, vectorised, same result.
 
 A large CSV reaches ``detect`` as Arrow string arrays (``readers/arrow_csv.py``).
-Calling the Python detectors on every one of its cells costs microseconds a
-cell; almost every cell of a real table is plain: a count, a price, a word.
-This module proves a cell plain with whole-array operations (RE2 through
-``pyarrow.compute``, numpy on the raw buffers) and gives the exact Python path
-(``_Column.feed``) only the cells it cannot prove plain, plus the few plain
-cells whose order matters (the name sample, the first examples).
+The Python detectors cost microseconds a cell, and almost every cell of a real
+table is *plain*: ``feed`` only counts it (``nonempty``, ``present.add``,
+``words`` and the name sample when it starts with a letter).  ``feed_arrow``
+finds the plain cells with whole-array operations and does their counting in
+bulk; every other cell goes through ``feed`` itself, together with the plain
+cells whose place in row order matters (the name sample, ``present``'s first
+distinct values and examples, the attribute sample).  Two ways to tell:
 
-A *plain* cell is one ``feed`` would only count: non-empty, not masked, not
-long, no detector's candidate, no secret's candidate, not a birth date.  For
-it ``feed`` does ``nonempty += 1``, ``present.add(...)`` and, when it starts
-with a letter, ``words += 1`` and perhaps a name check.  Those are done here
-in bulk.  Every test that proves a cell plain is a *superset* test: an RE2
-twin of a Python pattern that matches at least what the Python pattern
-matches.  When a twin cannot be written (a pattern RE2 cannot express, a
-private name that moved), the cells it guards go to the Python path: slower,
-never a miss.
+* **by value**, for a batch of few distinct values (dates, categories,
+  counts): each distinct value is fed once to a scratch copy of the column and
+  its effect read off.  Exact by construction, remembered per column.
+* **by twins**, for the rest: RE2 twins of the Python patterns (run by Arrow,
+  per cell) and *shape* twins (digits become '0', letters 'a'/'A': a column of
+  prices has a handful of shapes, judged once each).  A twin matches at least
+  what its Python pattern matches, so a cell it passes cannot be a candidate;
+  for exclusions (numbers, dates) the twin matches at most what Python does.
+  Twins are exact only for ASCII text: a cell with a non-ASCII character or
+  white space at either end is left to ``feed`` (or to the per-column memory).
+  A pattern with no twin flags every cell it guards: slower, never a miss.
 
-Twins are exact only for ASCII text, so a cell with a non-ASCII character,
-or with white space at either end, always takes the Python path.  A value the
-twins flag but the Python path finds plain (a date a phone pattern fits) is
-remembered per column, so a column of repeated values pays for each distinct
-value once.
-
-``tests/vector_test.py`` feeds the same data both ways and compares the
-evidence, and checks each twin against its Python pattern.  When ``feed``,
-``classify_value`` or the secret gate change shape, ``REVIEWED`` below stops
-matching and that test says which: re-check the twins, then update it.
+Both mirror the Python path's logic, so both must change with it.  ``REVIEWED``
+holds the source fingerprints of the functions mirrored; when one changes,
+``feed_arrow`` hands every cell to ``feed`` (big CSVs slow, never wrong) and
+``tests/vector_test.py`` says which function to re-check.
 """
 from __future__ import annotations
 
 import functools
 import hashlib
 import importlib
-import inspect
 import re
 import weakref
 from collections.abc import Callable, Iterable, Sequence
@@ -575,6 +571,8 @@ def reviewed() -> bool:
 
 def fingerprints() -> dict[str, str]:
     """The current source fingerprints of the functions named in REVIEWED."""
+    import inspect
+
     from pii_hooks.detect import columns, secrets, values
     funcs: dict[str, Callable[..., Any]] = {
         'columns._Column.feed': columns._Column.feed,
@@ -887,7 +885,8 @@ class _Memory:
     """Per column: values the Python path found plain, values seen for examples."""
 
     __slots__ = ('__weakref__', 'alpha_array', 'by_value', 'example_values', 'plain',
-                 'plain_array', 'plain_misses', 'reference', 'samples', 'seen', 'special')
+                 'plain_array', 'plain_misses', 'probes', 'reference', 'samples', 'seen',
+                 'special')
 
     def __init__(self) -> None:
         self.plain: dict[str, bool] = {}        # value -> it counts as a word
@@ -900,6 +899,7 @@ class _Memory:
         self.reference: object = None           # _state of a fresh twin of the column
         self.plain_misses = 0                   # batches whose plain values did not repeat
         self.seen: set[str] = set()             # special values seen once so far
+        self.probes = 0                         # values probed in _learn
 
 
 _MEMORY: weakref.WeakKeyDictionary[Any, _Memory] = weakref.WeakKeyDictionary()
@@ -912,6 +912,10 @@ _PROBES = 2000
 _REPEATS = 4
 #: A batch with at most this many distinct values is judged value by value.
 _MAX_VALUES = 4096
+#: Batches this small go through feed as they are.
+_SMALL = 512
+#: Probing stops in a column where this many probes found nothing plain (a column of PII).
+_FUTILE_PROBES = 64
 
 
 def _fresh(col: _Column) -> _Column:
@@ -1019,6 +1023,9 @@ def _learn(col: _Column, memory: _Memory, values: Any) -> None:
         memory.reference = _state(_fresh(col))
     learned = False
     for value in repeated[:min(room, _PROBES)]:
+        if memory.probes >= _FUTILE_PROBES and not memory.plain:
+            break           # special values: each probe is a second feed of the same value
+        memory.probes += 1
         alpha = _probe(col, value, memory.reference)
         if alpha is not None:
             memory.plain[value] = alpha
@@ -1239,7 +1246,8 @@ def feed_arrow(col: _Column, first_row: int, array: Any, hidden_rows: frozenset[
         col.feed(first_row, array.to_pylist(), hidden_rows)
         return
     n = len(array)
-    if not n:
+    if n <= _SMALL:         # a first batch of a few hundred rows: not worth the set-up
+        col.feed(first_row, array.to_pylist(), hidden_rows)
         return
     offsets, data = _buffers(array)
     lengths = np.diff(offsets)

@@ -38,9 +38,9 @@ BLOCK_SIZE = 2 * 1024 * 1024
 #: Blocks are joined into batches of about this much text: fewer, larger batches make
 #: the per-batch work (a column's name sample, its shapes) a smaller share.
 BATCH_BYTES = 16 * 1024 * 1024
-#: The first batch is this many rows: when the first rows already decide the
-#: verdict (ten validated SSNs), the scan stops without parsing more.
-FIRST_ROWS = 4096
+#: The first batch is this many rows, read by the stdlib reader: when the first rows
+#: already decide the verdict (ten validated SSNs), the scan stops before Arrow loads.
+FIRST_ROWS = 64
 #: Arrow's names for the encodings delimited.sniff_encoding returns (others: Python codecs).
 _ARROW_ENCODING = {'utf-8': 'utf8', 'utf-8-sig': 'utf8'}
 
@@ -80,17 +80,22 @@ def read_arrow_csv(name: str, stream: IO[bytes], limits: Limits,
 
 
 class _Layout:
-    __slots__ = ('delimiter', 'encoding', 'skip_lines', 'width')
+    __slots__ = ('delimiter', 'encoding', 'head', 'rest', 'skip_lines', 'width')
 
-    def __init__(self, encoding: str, delimiter: str, skip_lines: int, width: int) -> None:
+    def __init__(self, encoding: str, delimiter: str, head: list[list[str]], rest: bool,
+                 skip_lines: int, width: int) -> None:
         self.encoding = encoding
         self.delimiter = delimiter
-        self.skip_lines = skip_lines    # physical lines up to and including the header
+        self.head = head                # the first data rows, read by the stdlib reader
+        self.rest = rest                # rows follow them
+        self.skip_lines = skip_lines    # physical lines up to and including those rows
         self.width = width              # columns of the widest row among the first rows
 
 
 def _layout(name: str, stream: IO[bytes], table: Table) -> _Layout | None:
-    """Encoding, delimiter and header position, as read_delimited found them."""
+    """Encoding, delimiter and header position, as read_delimited found them, and the
+    first FIRST_ROWS data rows read the same way: a file decided by its first rows
+    is judged without loading Arrow at all."""
     from pii_hooks.readers import delimited
     stream.seek(0)
     head = stream.read(delimited._SNIFF_BYTES)
@@ -98,25 +103,29 @@ def _layout(name: str, stream: IO[bytes], table: Table) -> _Layout | None:
     stream.seek(0)
     text = io.TextIOWrapper(stream, encoding=encoding, errors=delimited.errors_for(encoding),
                             newline='')
+    at = table.header_row - 1
     try:
         sample = text.read(delimited._SNIFF_BYTES // 2)
         delimiter = delimited._sniff_delimiter(sample, name)
         text.seek(0)
         reader = csv.reader(text, delimiter=delimiter)
-        lead: list[list[str]] = []
+        rows: list[list[str]] = []
         lines: list[int] = []
-        for row in itertools.islice(reader, delimited._HEADER_SEARCH + 20):
-            lead.append(row)
+        wanted = max(delimited._HEADER_SEARCH + 20, at + 1 + FIRST_ROWS + 1)
+        for row in itertools.islice(reader, wanted):
+            rows.append(row)
             lines.append(reader.line_num)
     except (UnicodeDecodeError, csv.Error):
         return None
     finally:
         text.detach()
-    at = table.header_row - 1
-    if at >= 0 and (at >= len(lead) or tuple(lead[at]) != table.header):
+    if at >= 0 and (at >= len(rows) or tuple(rows[at]) != table.header):
         return None
-    width = max([len(r) for r in lead] + [len(table.header)])
-    return _Layout(encoding, delimiter, lines[at] if at >= 0 else 0, width)
+    data = rows[at + 1:at + 1 + FIRST_ROWS]
+    last = at + len(data)           # index of the last row read into the head
+    width = max([len(r) for r in rows] + [len(table.header)])
+    return _Layout(encoding, delimiter, data, len(rows) > last + 1,
+                   lines[last] if last >= 0 else 0, width)
 
 
 def _open(stream: IO[bytes], layout: _Layout) -> Any:
@@ -157,8 +166,20 @@ def _native(stream: IO[bytes]) -> Any:
 
 def _batches(name: str, stream: IO[bytes], limits: Limits, depth: int, table: Table,
              layout: _Layout) -> Iterator[Batch]:
-    import pyarrow as pa
+    from pii_hooks.readers import delimited
     first_row = table.header_row + 1
+    # the first rows as the stdlib reader reads them (its own batching code)
+    yield from delimited._batches(iter(layout.head), first_row, len(table.header), limits)
+    if not layout.rest:
+        return
+    yield from _arrow_batches(name, stream, limits, depth, layout,
+                              first_row + len(layout.head))
+
+
+def _arrow_batches(name: str, stream: IO[bytes], limits: Limits, depth: int, layout: _Layout,
+                   first_row: int) -> Iterator[Batch]:
+    """The rest of the file, from row ``first_row`` on, through Arrow."""
+    import pyarrow as pa
     delivered = 0
     try:
         reader = _open(stream, layout)
@@ -180,10 +201,6 @@ def _batches(name: str, stream: IO[bytes], limits: Limits, depth: int, table: Ta
             if delivered + sum(b.num_rows for b in waiting) + block.num_rows > limits.max_rows:
                 raise Unreadable(f'more than {limits.max_rows:,} rows (limit max_rows)',
                                  'raise limits.max_rows in .pii-hooks.yaml', limit='max_rows')
-            if delivered == 0 and not waiting and block.num_rows > FIRST_ROWS:
-                head = block.slice(0, FIRST_ROWS)       # an early verdict needs little
-                yield Batch(first_row, head.columns)
-                delivered, block = FIRST_ROWS, block.slice(FIRST_ROWS)
             waiting.append(block)
             if sum(b.nbytes for b in waiting) >= BATCH_BYTES:
                 yield _joined(waiting, first_row + delivered)
