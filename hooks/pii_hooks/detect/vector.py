@@ -925,19 +925,24 @@ def _fresh(col: _Column) -> _Column:
 
 
 def _state(col: _Column) -> object:
-    return tuple(sorted((key, _freeze(value)) for key, value in vars(col).items()
-                        if key not in _PLAIN_CHANGES))
+    """What a value may change in a column, outside what a plain value changes.
+
+    Feed only ever adds (counts go up, lists and sets grow), so sizes and counts
+    say whether anything moved; nested records (_Hits) are compared slot by slot.
+    """
+    return tuple((key, _size(value)) for key, value in vars(col).items()
+                 if key not in _PLAIN_CHANGES)
 
 
-def _freeze(value: object) -> object:
-    if isinstance(value, dict):
-        return tuple(sorted((k, _freeze(v)) for k, v in value.items()))
-    if isinstance(value, (list, tuple)):
-        return tuple(_freeze(v) for v in value)
+def _size(value: object) -> object:
+    if value is None or isinstance(value, (bool, int, float, str)):
+        return value
+    if isinstance(value, (list, tuple, set, frozenset, dict)):
+        return len(value)
     slots = getattr(type(value), '__slots__', None)
-    if slots is not None and not isinstance(value, str):
-        return tuple((name, _freeze(getattr(value, name))) for name in slots)
-    return value
+    if slots is not None:
+        return tuple(_size(getattr(value, name)) for name in slots)
+    return type(value).__name__
 
 
 def _probe(col: _Column, value: str, reference: object) -> bool | None:

@@ -190,6 +190,7 @@ def _arrow_batches(name: str, stream: IO[bytes], limits: Limits, depth: int, lay
         return
     blocks = _read_ahead(reader)
     waiting: list[Any] = []
+    waiting_bytes = 0
     try:
         for block in blocks:
             if isinstance(block, BaseException):
@@ -202,10 +203,11 @@ def _arrow_batches(name: str, stream: IO[bytes], limits: Limits, depth: int, lay
                 raise Unreadable(f'more than {limits.max_rows:,} rows (limit max_rows)',
                                  'raise limits.max_rows in .pii-hooks.yaml', limit='max_rows')
             waiting.append(block)
-            if sum(b.nbytes for b in waiting) >= BATCH_BYTES:
+            waiting_bytes += block.nbytes
+            if waiting_bytes >= BATCH_BYTES:
                 yield _joined(waiting, first_row + delivered)
                 delivered += sum(b.num_rows for b in waiting)
-                waiting = []
+                waiting, waiting_bytes = [], 0
         else:
             if waiting:
                 yield _joined(waiting, first_row + delivered)
