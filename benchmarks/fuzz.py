@@ -246,8 +246,8 @@ def check_cli(path: Path) -> Bug | None:
 
 # --- driving -------------------------------------------------------------------------
 
-class _Slow(Exception):
-    pass
+class _Slow(BaseException):
+    """A BaseException: no ``except Exception`` in a reader or the CLI may swallow it."""
 
 
 def _alarm(_signum: int, _frame: FrameType | None) -> None:
