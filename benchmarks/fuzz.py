@@ -38,6 +38,7 @@ import io
 import json
 import os
 import random
+import shutil
 import signal
 import sys
 import tempfile
@@ -342,6 +343,7 @@ def run_hypothesis(minutes: float, out: Path, slow: float, only: str) -> Recorde
     recorder = Recorder(out)
     stop = time.monotonic() + minutes * 60
     tmp = Path(tempfile.mkdtemp(prefix='pii-hooks-fuzz-'))
+    cases = [0]
 
     @settings(max_examples=10**9, deadline=None, database=None,
               suppress_health_check=list(HealthCheck))
@@ -349,6 +351,7 @@ def run_hypothesis(minutes: float, out: Path, slow: float, only: str) -> Recorde
     def case(name: str, rng: random.Random, rounds: int) -> None:
         if time.monotonic() > stop:
             raise _Done
+        cases[0] += 1
         data = seed_files[name]
         for _ in range(rounds):
             data = mutate(data, rng)
@@ -357,7 +360,8 @@ def run_hypothesis(minutes: float, out: Path, slow: float, only: str) -> Recorde
 
     with contextlib.chdir(tmp), contextlib.suppress(_Done):
         case()
-    print(f'done: {len(recorder.seen)} distinct bugs')
+    shutil.rmtree(tmp, ignore_errors=True)
+    print(f'done: {cases[0]} cases in {minutes:g} min, {len(recorder.seen)} distinct bugs')
     return recorder
 
 

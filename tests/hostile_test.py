@@ -33,6 +33,7 @@ from pii_hooks.cli import main
 from tests.conftest import run_git
 from tests.fixtures_build import (
     PEOPLE,
+    PEOPLE_RAW,
     Sheet,
     csv_text,
     encrypted_xls,
@@ -47,7 +48,7 @@ from tests.fixtures_build import (
 #: Planted in hostile files: none may be printed, in any format.
 SSN = '512-44-6789'
 EMAIL = 'thaddeus.brightwater@gmail.com'
-PLANTED = (SSN, EMAIL, 'brightwater', 'evil.example', 'HYPERLINK')
+PLANTED = (SSN, EMAIL, 'brightwater', 'evil.example', 'HYPERLINK', *PEOPLE_RAW)
 PLANTED_BYTES = f'{SSN},{EMAIL}'.encode()
 PRODUCTS = 'sku,name,price,qty\n' + ''.join(f'A-{i},Blue Widget,9.99,{i % 50}\n'
                                             for i in range(100, 400))
