@@ -229,8 +229,9 @@ def _joined(blocks: list[Any], first_row: int) -> Batch:
 
 
 _END = object()
-#: Blocks parsed ahead of the one being judged (each holds BLOCK_SIZE of text).
-READ_AHEAD = 1
+#: Blocks parsed ahead of the batch being judged: one batch's worth (measured on the
+#: 169 MB benchmark file: 1 block ahead 1.43 s, 4: 1.33 s, 16: 1.29 s).
+READ_AHEAD = BATCH_BYTES // BLOCK_SIZE
 
 
 def _read_ahead(reader: Any) -> Generator[Any, None, None]:
