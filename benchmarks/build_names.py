@@ -68,7 +68,7 @@ WORD_LANGS = {'en': 'en_US', 'es': 'es_ES', 'fr': 'fr_FR', 'de': 'de_DE', 'pt': 
               'it': 'it_IT', 'nl': 'nl_NL'}
 #: Tokens never kept as names: function words and the words of place, company and product
 #: names, which census lists hold as rare surnames ('New', 'Inc', 'Street').
-NEVER_NAMES = frozenset((  # noqa: SIM905 (a word list reads better as text)
+NEVER_NAMES = frozenset((
     'a and the of in on at to for by or with from as is it be no not but all any this that '
     'inc llc ltd ltda co corp plc gmbh gbr kg kgaa ag sa sas sarl srl spa bv nv company group '
     'holdings groep gruppe gruppo grupo royal koninklijke filhos hijos fils sohne '
@@ -77,7 +77,7 @@ NEVER_NAMES = frozenset((  # noqa: SIM905 (a word list reads better as text)
     'cidade sankt').split())
 
 #: USPS street suffixes and place types: words in 'Johnson Overpass', 'Lake Jameshaven'.
-PLACE_WORDS = frozenset((  # noqa: SIM905
+PLACE_WORDS = frozenset((
     'alley annex arcade avenue bayou beach bend bluff bluffs bottom boulevard branch bridge '
     'brook brooks burg burgs bypass camp canyon cape causeway center centre centers circle '
     'circles cliff cliffs club common commons corner corners course court courts cove coves '

@@ -327,7 +327,7 @@ def curp(rng: random.Random, p: Person) -> str:
         try:
             if mx_curp.is_valid(value):
                 return value
-        except Exception:  # an inconvenient word: draw again
+        except Exception:  # noqa: BLE001 - an inconvenient word: draw again
             continue
 
 
