@@ -408,3 +408,41 @@ def test_xls_with_one_far_cell_is_read_in_its_own_size() -> None:
     started = time.monotonic()
     assert read_everything('x.xls', buffer.getvalue()) > 0
     assert time.monotonic() - started < 2
+
+
+def repacked(data: bytes, part: str, old: bytes, new: bytes) -> bytes:
+    """The package with one part's text edited (and a correct CRC)."""
+    buffer = io.BytesIO()
+    with zipfile.ZipFile(io.BytesIO(data)) as source, \
+            zipfile.ZipFile(buffer, 'w', zipfile.ZIP_DEFLATED) as dest:
+        for name in source.namelist():
+            content = source.read(name)
+            if name == part:
+                assert old in content
+                content = content.replace(old, new)
+            dest.writestr(name, content)
+    return buffer.getvalue()
+
+
+@pytest.mark.parametrize('damage', ['pivot index', 'external sheet id', 'external row',
+                                    'outline level', 'tint'])
+def test_attribute_that_is_not_a_number(damage: str, tmp_path: Path) -> None:
+    """ValueError from int()/float() on a damaged attribute: a pivot record's <x v="#"/>
+    (found by mutation), and the same kind in external links, outlines and colours."""
+    from tests.fixtures_build import STYLES_PLAIN, external_link_xlsx, pivot_xlsx
+    if damage == 'pivot index':
+        data = repacked(pivot_xlsx(tmp_path / 'p.xlsx').read_bytes(),
+                        'xl/pivotCache/pivotCacheRecords1.xml', b'<x v="1"/>', b'<x v="#"/>')
+    elif damage.startswith('external'):
+        old, new = ((b'sheetId="0"', b'sheetId="x"') if damage == 'external sheet id'
+                    else (b'<row r="1">', b'<row r="?">'))
+        data = repacked(external_link_xlsx(tmp_path / 'e.xlsx').read_bytes(),
+                        'xl/externalLinks/externalLink1.xml', old, new)
+    elif damage == 'outline level':
+        data = xlsx_bytes([Sheet('People', PEOPLE, row_attrs={2: ' outlineLevel="one"'})])
+    else:
+        data = xlsx_bytes([Sheet('People', PEOPLE)],
+                          styles=STYLES_PLAIN.replace('<color theme="1"/>',
+                                                      '<color theme="1" tint="x"/>'))
+    assert check_reader('x.xlsx', data) is None
+    assert read_everything('x.xlsx', data) > 0        # read, not refused

@@ -66,6 +66,7 @@ from pii_hooks.readers.xlsx import (
     read_part,
     relationships,
     rich_text,
+    whole,
 )
 
 _LIMIT_ERRORS = frozenset({'max_depth', 'max_uncompressed_bytes', 'max_seconds', 'max_members'})
@@ -252,7 +253,7 @@ def _record_rows(package: zipfile.ZipFile, cache: _Cache, limits: Limits,
             for i, child in enumerate(elem):
                 value: str | None
                 if local(child.tag) == 'x':
-                    index = int(child.get('v', '-1') or -1)
+                    index = whole(child.get('v'), -1)
                     shared = cache.items[i] if i < len(cache.items) else []
                     value = shared[index] if 0 <= index < len(shared) else None
                     if i < len(used):
@@ -327,7 +328,7 @@ def external_links(package: zipfile.ZipFile, limits: Limits) -> Iterator[Table]:
         for data in root.iter():
             if local(data.tag) != 'sheetData':
                 continue
-            sheet_id = int(data.get('sheetId', '0') or 0)
+            sheet_id = whole(data.get('sheetId'))
             sheet = sheet_names[sheet_id] if sheet_id < len(sheet_names) else str(sheet_id)
             rows: list[Row] = []
             for row in data:
@@ -342,7 +343,7 @@ def external_links(package: zipfile.ZipFile, limits: Limits) -> Iterator[Table]:
                     col = column_index(ref.group(1))
                     cells.extend([''] * (col - len(cells) + 1))
                     cells[col] = v.text
-                rows.append((int(row.get('r', '0') or 0), cells))
+                rows.append((whole(row.get('r')), cells))
             rows.sort(key=lambda r: r[0])
             yield from grid_table(f'external link {number} sheet "{sheet}" ({part})',
                                   'external link', iter(rows), limits)

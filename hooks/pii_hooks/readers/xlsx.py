@@ -77,6 +77,14 @@ def iter_xml(handle: IO[bytes], events: tuple[str, ...] = ('end',)) -> Iterator[
     yield from parser.read_events()
 
 
+def whole(value: str | bytes | None, default: int = 0) -> int:
+    """A whole-number attribute; ``default`` when a damaged file holds anything else."""
+    try:
+        return int(value or default)
+    except ValueError:
+        return default
+
+
 def column_index(letters: str) -> int:
     n = 0
     for ch in letters:
@@ -217,10 +225,17 @@ def _color(elem: ET.Element | None) -> tuple[str, ...] | None:
     for kind, table in (('theme', _THEME), ('indexed', _INDEXED)):
         value = elem.get(kind)
         if value is not None:
-            if value in table and float(tint or 0) == 0:
+            if value in table and _untinted(tint):
                 return ('rgb', table[value])
             return (kind, value, tint)
     return None
+
+
+def _untinted(tint: str | None) -> bool:
+    try:
+        return float(tint or 0) == 0
+    except ValueError:          # a damaged attribute: a colour of its own, never equal
+        return False
 
 
 def _is_date_format(code: str) -> bool:
@@ -393,7 +408,7 @@ def hidden_marks(handle: IO[bytes]) -> tuple[frozenset[int], frozenset[int]]:
                 custom = _true(found.get(b'customHeight'))
                 if _true(found.get(b'hidden')) or (custom and _small(found.get(b'ht'))):
                     rows.add(number)
-                level = int(found.get(b'outlineLevel') or 0)
+                level = whole(found.get(b'outlineLevel'))
                 if level or _true(found.get(b'collapsed')):
                     outline.append(_Outline(number, level, _true(found.get(b'collapsed'))))
             elif kind == b'col':
