@@ -9,10 +9,17 @@ batch's columns are Arrow string arrays (``detect/vector.py`` reads them):
 
 * the header, its row and the encoding are decided by ``read_delimited``
   itself (titles above the table, BOMs, UTF-16); Arrow starts after it;
-* every cell stays text, as written ('007' is not 7);
+* the first ``FIRST_ROWS`` rows come from the stdlib reader, so a file whose
+  first rows decide the verdict never loads Arrow;
+* every cell stays text, as written ('007' is not 7): measured, Arrow parses
+  all-text columns faster than it infers types (470 against 230 MB/s here),
+  and only the text says whether '0123456789' is an ID or a count;
 * when Arrow cannot parse what follows (a ragged row, bytes that are not
-  valid in the encoding), the rest of the file is read by the stdlib reader
-  from the first row Arrow did not deliver: it fails over, never open.
+  valid in the encoding, a row longer than a block), the rest of the file is
+  read by the stdlib reader from the first row Arrow did not deliver: it
+  fails over, never open.
+
+Memory is bounded by the block and batch sizes, not by the file's.
 """
 from __future__ import annotations
 
