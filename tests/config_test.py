@@ -226,3 +226,13 @@ def test_category_off_and_rules_end_to_end(tmp_path: Path, monkeypatch: pytest.M
                                               '    categories: {email: off}\n')
     assert main(['scan', '--format', 'json', 'people.csv']) == 0
     assert '"category": "email"' not in capsys.readouterr().out
+
+
+def test_column_and_member_limits_are_whole_numbers() -> None:
+    import pytest as _pytest
+
+    from pii_hooks.policy.config import ConfigError, parse_config
+    limits = parse_config({'limits': {'max_columns': 100, 'max_members': 10}}).limits
+    assert limits.max_columns == 100
+    with _pytest.raises(ConfigError):
+        parse_config({'limits': {'max_columns': 1.5}})

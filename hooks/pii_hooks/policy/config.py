@@ -33,8 +33,8 @@ _TOP_KEYS = {'exclude', 'categories', 'public_roles', 'unpublished', 'limits', '
 _RULE_KEYS = {'paths', 'categories', 'public_roles', 'unpublished'}
 _ALLOW_KEYS = {'path', 'sha256', 'sheet', 'column', 'category', 'reason'}
 _THRESHOLD_KEYS = {'min_count', 'min_share'}
-_INT_LIMITS = {'max_file_bytes', 'max_uncompressed_bytes', 'max_ratio', 'max_depth', 'max_rows',
-               'max_nesting'}
+_INT_LIMITS = {'max_columns', 'max_members', 'max_file_bytes', 'max_uncompressed_bytes',
+               'max_ratio', 'max_depth', 'max_rows', 'max_nesting'}
 _SHA256 = re.compile(r'^[0-9a-f]{64}$')
 
 
