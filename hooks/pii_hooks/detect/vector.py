@@ -1062,6 +1062,24 @@ def _first_appearances(codes: Any) -> Index:
     return found
 
 
+def _codes(encoded: Any) -> Any:
+    """A dictionary array's indices as numpy int64 (null slots hold garbage: mask them)."""
+    import numpy as np
+    width = {8: np.int8, 16: np.int16, 32: np.int32, 64: np.int64}[encoded.indices.type.bit_width]
+    return _np_numbers(encoded.indices, width).astype(np.int64)
+
+
+def _encoded_present(encoded: Any) -> Mask:
+    """Cells of a dictionary array that hold a non-empty string."""
+    import numpy as np
+    offsets, _data = _buffers(encoded.dictionary)
+    filled = np.diff(offsets) > 0
+    valid = _np_valid(encoded.indices)
+    codes = np.where(valid, _codes(encoded), 0)
+    present: Mask = valid & filled[codes] if len(filled) else np.zeros(len(encoded), dtype=bool)
+    return present
+
+
 def _first_cells(col: _Column, distinct: tuple[list[str], Index] | None, array: Any,
                  plain: Index, memory: _Memory) -> list[int]:
     """Plain cells whose place in row order ``present.add`` depends on, in row order.
@@ -1108,18 +1126,17 @@ def _first_cells(col: _Column, distinct: tuple[list[str], Index] | None, array: 
     return chosen
 
 
-def _by_value(col: _Column, array: Any, present: Mask, memory: _Memory,
+def _by_value(col: _Column, encoded: Any, present: Mask, memory: _Memory,
               ) -> tuple[Mask, Mask, tuple[list[str], Index]] | None:
     """For a column of few distinct values: each distinct value judged once, by feed.
 
+    ``encoded``: the batch dictionary-encoded (codes in order of first appearance).
     Returns (special, counts as a word, the plain values in order of first appearance
     and their first cells); None when the batch has too many distinct values.
     """
     import numpy as np
-    import pyarrow.compute as pc
-    encoded = pc.dictionary_encode(array)
     values = encoded.dictionary
-    if len(values) > _MAX_VALUES or len(values) * _REPEATS > len(array):
+    if len(values) > _MAX_VALUES or len(values) * _REPEATS > len(encoded):
         memory.by_value = False
         return None
     memory.by_value = True
@@ -1138,7 +1155,7 @@ def _by_value(col: _Column, array: Any, present: Mask, memory: _Memory,
                     memory.plain[text] = alpha
         if alpha is not None:
             kind[i] = int(alpha)
-    codes = np.where(present, _np_numbers(encoded.indices, np.int32), -1)
+    codes = np.where(present, _codes(encoded), -1)
     per_cell = np.where(present, kind[np.maximum(codes, 0)], 2)
     special: Mask = present & (per_cell == 2)
     words: Mask = per_cell == 1
@@ -1247,28 +1264,33 @@ def feed_arrow(col: _Column, first_row: int, array: Any, hidden_rows: frozenset[
         array = array.combine_chunks()
     generic = bool(getattr(col, 'generic', False))
     r = rules(col.ctx.header_category, col.header, generic) if reviewed() else None
-    if r is None or not (pa.types.is_string(array.type) or pa.types.is_large_string(array.type)):
-        col.feed(first_row, array.to_pylist(), hidden_rows)
-        return
+    kind = array.type.value_type if pa.types.is_dictionary(array.type) else array.type
     n = len(array)
-    if n <= _SMALL:         # a first batch of a few hundred rows: not worth the set-up
+    if r is None or not (pa.types.is_string(kind) or pa.types.is_large_string(kind)) or \
+            n <= _SMALL:    # (a first batch of a few hundred rows: not worth the set-up)
         col.feed(first_row, array.to_pylist(), hidden_rows)
-        return
-    offsets, data = _buffers(array)
-    lengths = np.diff(offsets)
-    present = lengths > 0
-    if array.null_count:
-        present &= _np_valid(array)
-    cells = np.flatnonzero(present)
-    if not cells.size:
         return
     memory = _memory(col)
+    by_value = None
+    if memory.by_value is not False and not r.every:
+        import pyarrow.compute as pc
+        encoded = array if pa.types.is_dictionary(array.type) else pc.dictionary_encode(array)
+        present = _encoded_present(encoded)
+        if not present.any():
+            return
+        by_value = _by_value(col, encoded, present, memory)
+    if pa.types.is_dictionary(array.type) and by_value is None:
+        array = array.dictionary_decode()
     distinct = None
-    by_value = (_by_value(col, array, present, memory)
-                if memory.by_value is not False and not r.every else None)
     if by_value is not None:
         special, starts_alpha, distinct = by_value
     else:
+        offsets, data = _buffers(array)
+        present = np.diff(offsets) > 0
+        if array.null_count:
+            present &= _np_valid(array)
+        if not present.any():
+            return
         special, starts_alpha = _by_twins(col, r, array, offsets, data, present, memory)
     plain = present & ~special
     plain_cells = np.flatnonzero(plain)
