@@ -7,6 +7,7 @@ from __future__ import annotations
 
 import importlib
 import itertools
+import random
 
 import pytest
 from stdnum import iban as stdnum_iban
@@ -91,6 +92,17 @@ def test_ssn_valid(value: str) -> None:
 ])
 def test_ssn_rejects_ssa_forbidden(value: str) -> None:
     assert v.ssn(value, CTX) is None
+
+
+def test_ssn_rules_agree_with_stdnum() -> None:
+    # every area, group and serial edge, and a seeded spread of the rest
+    from stdnum.us import ssn as stdnum_ssn
+    rng = random.Random(9)
+    edges = [f'{a:03d}{g:02d}{s:04d}' for a in (0, 1, 78, 219, 457, 665, 666, 667, 899, 900, 999)
+             for g in (0, 1, 5, 9, 55, 99) for s in (0, 1, 1120, 5462, 9999)]
+    spread = [f'{rng.randrange(10 ** 9):09d}' for _ in range(20_000)]
+    for digits in [*edges, '078051120', '457555462', '219099999', *spread]:
+        assert v.ssn_issuable(digits) == stdnum_ssn.is_valid(digits), digits
 
 
 @pytest.mark.parametrize(('value', 'ok'), [
