@@ -48,7 +48,6 @@ class Detector(NamedTuple):
     in_text: bool                       # may be searched for inside free text
     follows_header: bool = False        # the hit takes the header's category (national vs tax id)
     reject: frozenset[str] = frozenset()    # sample and test values (letters, digits, upper case)
-    text_pattern: re.Pattern[str] | None = None  # the pattern as a standalone token
     min_len: int = 0                    # the shortest and longest text the pattern matches
     max_len: int = 1 << 16
 
@@ -122,7 +121,6 @@ def _load(spec: Mapping[str, Any]) -> tuple[Detector, ...]:
             in_text=bool(entry.get('in_text', False)),
             follows_header=bool(entry.get('follows_header', False)),
             reject=frozenset(_compact(str(v)) for v in entry.get('reject', ())),
-            text_pattern=re.compile(f'{_LEFT}(?:{source}){_RIGHT}'),
             min_len=low,
             max_len=high,
         ))
@@ -138,12 +136,37 @@ def detectors() -> tuple[Detector, ...]:
     return _load(yaml.load(raw, Loader=loader))
 
 
-class _Plan(NamedTuple):
-    """The detectors that apply to a value of one length under one header category,
-    and their patterns joined: most cells fit none, and learn it in one call."""
+#: Calls of a plan before its patterns are joined: a scan decided by its first rows
+#: never pays the compile (~0.5 ms a plan, one plan per header and length).
+_JOIN_AFTER = 32
 
-    detectors: tuple[Detector, ...]
-    joined: re.Pattern[str]
+
+class _Plan:
+    """The detectors that apply to a value of one length under one header category,
+    and, once the plan is used often, their patterns joined: most cells fit none,
+    and learn it in one call."""
+
+    __slots__ = ('calls', 'detectors', 'joined')
+
+    def __init__(self, detectors: tuple[Detector, ...]) -> None:
+        self.detectors = detectors
+        self.joined: re.Pattern[str] | None = None
+        self.calls = 0
+
+    def first(self, text: str) -> int | None:
+        """The index of the first detector whose pattern matches the whole text."""
+        joined = self.joined
+        if joined is None:
+            self.calls += 1
+            if self.calls <= _JOIN_AFTER:
+                for i, det in enumerate(self.detectors):
+                    if det.pattern.fullmatch(text):
+                        return i
+                return None
+            joined = self.joined = re.compile('|'.join(
+                f'(?P<d{i}>{d.pattern.pattern})' for i, d in enumerate(self.detectors)))
+        found = joined.fullmatch(text)
+        return None if found is None else int((found.lastgroup or 'd0')[1:])
 
 
 _PLANS: dict[tuple[str | None, int], _Plan] = {}     # a dict: lru_cache costs 0.3 us a call
@@ -153,8 +176,7 @@ def _plan(header_category: str | None, length: int) -> _Plan:
     chosen = tuple(d for d in detectors()
                    if (not d.needs_header or header_category in d.needs_header)
                    and d.min_len <= length <= d.max_len)
-    joined = '|'.join(f'(?P<d{i}>{d.pattern.pattern})' for i, d in enumerate(chosen))
-    plan = _PLANS[header_category, length] = _Plan(chosen, re.compile(joined))
+    plan = _PLANS[header_category, length] = _Plan(chosen)
     return plan
 
 
@@ -216,9 +238,8 @@ def classify_value(value: str, ctx: ValueContext = NO_CONTEXT) -> ValueHit | Non
             text = integral.group(1)
     key = (ctx.header_category, len(text))
     plan = _PLANS.get(key) or _plan(*key)
-    found = plan.joined.fullmatch(text) if plan.detectors else None
-    if found is not None:
-        first = int((found.lastgroup or 'd0')[1:])
+    first = plan.first(text) if plan.detectors else None
+    if first is not None:
         for det in plan.detectors[first:]:
             if det is not plan.detectors[first] and not det.pattern.fullmatch(text):
                 continue
@@ -242,6 +263,12 @@ def _text_scan() -> tuple[tuple[Detector, ...], re.Pattern[str]]:
     return chosen, re.compile(f'{_LEFT}(?:{joined}){_RIGHT}')
 
 
+@functools.cache
+def _token(source: str) -> re.Pattern[str]:
+    """A detector's pattern as a standalone token: compiled when free text first needs it."""
+    return re.compile(f'{_LEFT}(?:{source}){_RIGHT}')
+
+
 def find_in_text(text: str, ctx: ValueContext = NO_CONTEXT) -> Iterator[tuple[ValueHit, str]]:
     """Hits inside free text (comments, descriptions), with the matched span.
 
@@ -262,8 +289,7 @@ def find_in_text(text: str, ctx: ValueContext = NO_CONTEXT) -> Iterator[tuple[Va
         first = int((m.lastgroup or 'd0')[1:])
         taken = 0
         for det in chosen[first:]:
-            assert det.text_pattern is not None
-            found = m if det is chosen[first] else det.text_pattern.match(text, start)
+            found = m if det is chosen[first] else _token(det.pattern.pattern).match(text, start)
             if found is None:
                 continue
             judged = _judge(det, found.group(0), ctx)

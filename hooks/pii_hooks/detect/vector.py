@@ -58,9 +58,9 @@ REVIEWED = {
     'columns._Column.__init__': '50544c33f1cb2f00',
     'columns._Column._guess': '5333acf1aa4c78fd',
     'columns._Hits.add': '70fd07790db29597',
-    'values.classify_value': '60049d4c65396644',
+    'values.classify_value': 'a91bd415878ec0f1',
     'values.candidate_prefilter': '230bec9c07900e71',
-    'values._plan': 'fa1c3497e2c536f5',
+    'values._plan': 'eec9cd68010c562a',
     'secrets._candidates': '1a2852bb36e5a781',
 }
 
