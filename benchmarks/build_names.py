@@ -237,6 +237,7 @@ def build(out: pathlib.Path) -> dict[str, int]:
              '# (public domain). Words: wordfreq (CC-BY-SA 4.0) attested by hunspell.',
              '# Not built from Faker or mimesis. Format: a line @KIND (g given, f family, w word,',
              '# p popular name-word, c Chinese, k Korean surname), then its tokens, one a line.']
+    # sorted by code point: names.Tokens answers its first queries by binary search
     sections = {'g': sorted(given), 'f': sorted(family), 'w': sorted(words),
                 'p': sorted(popular), 'c': [*''.join(CHINESE_SURNAMES), *CHINESE_COMPOUND],
                 'k': [*''.join(KOREAN_SURNAMES), *KOREAN_COMPOUND]}

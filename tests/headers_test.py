@@ -2,7 +2,6 @@
 from __future__ import annotations
 
 import importlib.resources
-import time
 
 import pytest
 import yaml
@@ -272,14 +271,14 @@ def test_every_term_names_its_own_category() -> None:
             assert classify_header(key) == match, key
 
 
-def test_classify_is_fast_and_cached() -> None:
+def test_classify_is_cached() -> None:
+    # speed is measured in benchmarks/perf.py; here: a header is classified once
     headers = [f'column {i} {w}' for i, w in enumerate(
         ['value', 'measure', 'reading', 'total', 'adress', 'note'] * 200)]
-    start = time.perf_counter()
     for header in headers:
         classify_header(header)
-    assert time.perf_counter() - start < 2.0          # ~1,200 unseen headers
-    start = time.perf_counter()
+    before = classify_header.cache_info()
     for header in headers:
         classify_header(header)
-    assert time.perf_counter() - start < 0.05          # cached
+    after = classify_header.cache_info()
+    assert after.hits - before.hits == len(headers) and after.misses == before.misses

@@ -17,7 +17,6 @@ import unicodedata
 from collections.abc import Iterable, Sequence
 from typing import Any, NamedTuple
 
-import regex  # type: ignore[import-untyped, unused-ignore]
 import yaml
 
 from pii_hooks.detect.names import lists
@@ -49,8 +48,10 @@ _FUZZY_MIN = 6              # shorter terms ('ssn', 'dob', 'zip', 'tel') are nev
 def normalise(header: str) -> str:
     """'First Name', 'first_name', 'firstName', 'FIRST-NAME' -> 'first name';
     'Address1' -> 'address 1'; 'A#' -> 'a #'; "Applicant's DOB" -> 'applicant dob'."""
-    text = unicodedata.normalize('NFKD', header)
-    text = ''.join(ch for ch in text if not unicodedata.combining(ch))
+    text = header
+    if not text.isascii():      # NFKD leaves ASCII as it is: most headers skip it
+        text = unicodedata.normalize('NFKD', text)
+        text = ''.join(ch for ch in text if not unicodedata.combining(ch))
     text = _POSSESSIVE.sub('', text)
     text = _CAMEL.sub(' ', text).lower().replace('ß', 'ss').replace('#', ' # ')
     text = _DIGITS.sub(' ', text)
@@ -302,6 +303,7 @@ def _budget(term: str) -> int:
 def _fuzzy_pattern(term: str) -> Any:
     # Short terms forgive a missing or doubled letter ('adress', 'telphone'), not another
     # letter ('portal' is no 'postal'); long ones forgive one or two errors of any kind.
+    import regex  # type: ignore[import-untyped, unused-ignore]  # 8 ms: only for near-misses
     errors = f'e<={_budget(term)}' if len(term) >= 9 else 'i<=1,d<=1,s<=0,e<=1'
     return regex.compile(rf'(?:{regex.escape(term)}){{{errors}}}', regex.BESTMATCH)
 
