@@ -49,6 +49,9 @@ def _add_scan(sub: argparse._SubParsersAction[argparse.ArgumentParser]) -> None:
     p.add_argument('--show-values', action='store_true',
                    help='print raw example values instead of masked ones, to check a finding '
                         'locally (refused when CI is set); never use in public logs')
+    p.add_argument('--no-progress', action='store_true',
+                   help='no progress bar (otherwise drawn on a terminal after 2 s; never in '
+                        'hooks; PII_HOOKS_PROGRESS=0 also turns it off)')
     p.add_argument('--ignore-allowlist', action='store_true',
                    help="report allowlisted files too: an audit of what the allowlist lets "
                         'through')

@@ -26,6 +26,7 @@ if TYPE_CHECKING:
 
     from pii_hooks.engine import ScanOptions
     from pii_hooks.policy.config import Config
+    from pii_hooks.progress import Progress
     from pii_hooks.sources.git import BlobReader, Changes
 
 #: A scan forks workers only when at least this many bytes can move off the
@@ -83,6 +84,7 @@ class Output(NamedTuple):
     headers_only: bool = False
     show_values: bool = False
     ignore_allowlist: bool = False
+    progress: bool = False          # a bar on stderr (progress.wanted)
 
 
 def _root() -> str:
@@ -244,7 +246,9 @@ _WORKER: tuple[BlobReader, ScanOptions] | None = None
 
 def _worker_init(settings: Settings) -> None:
     global _WORKER
+    from pii_hooks import progress
     from pii_hooks.sources.git import BlobReader
+    progress.ACTIVE = None          # the parent draws; a forked copy of its bar must not
     _WORKER = (BlobReader(), _options(settings))
 
 
@@ -266,14 +270,34 @@ def _workers(jobs: Sequence[Job]) -> int:
     return min(len(jobs), cores, MAX_WORKERS)
 
 
-def scan_jobs(jobs: Sequence[Job], settings: Settings) -> list[FileEvidence]:
-    """Evidence for every job, in the jobs' order."""
+def scan_jobs(jobs: Sequence[Job], settings: Settings,
+              bar: Progress | None = None) -> list[FileEvidence]:
+    """Evidence for every job, in the jobs' order; ``bar`` counts them off."""
+    from pii_hooks import progress
+    progress.ACTIVE = bar
+    try:
+        return _scan_jobs(jobs, settings, bar)
+    finally:
+        progress.ACTIVE = None
+        if bar is not None:
+            bar.close()
+
+
+def _scan_jobs(jobs: Sequence[Job], settings: Settings,
+               bar: Progress | None) -> list[FileEvidence]:
     workers = _workers(jobs)
     if not workers:
         from pii_hooks.sources.git import BlobReader
         options = _options(settings)
+        out = []
         with BlobReader() as reader:
-            return [_job_evidence(job, reader, options) for job in jobs]
+            for job in jobs:
+                if bar is not None:
+                    bar.start_file(job.path, job.size)
+                out.append(_job_evidence(job, reader, options))
+                if bar is not None:
+                    bar.end_file(job.size)
+        return out
     import multiprocessing
     from concurrent.futures import ProcessPoolExecutor
     # fork: workers inherit the imports and the hook's environment (GIT_INDEX_FILE,
@@ -288,6 +312,8 @@ def scan_jobs(jobs: Sequence[Job], settings: Settings) -> list[FileEvidence]:
         for i, evidence in zip(order, pool.map(_worker_scan, [jobs[i] for i in order]),
                                strict=True):
             results[i] = evidence
+            if bar is not None:
+                bar.end_file(jobs[i].size)
     return [r for r in results if r is not None]
 
 
@@ -366,7 +392,11 @@ def _scan_plan(plan: Plan, out: Output, branch: str = '') -> int:
     if not jobs and quiet:
         return EXIT_CLEAN
     settings = _settings(config, out.full_report, out.headers_only, root)
-    evidence = scan_jobs(jobs, settings._replace(show_values=out.show_values))
+    bar = None
+    if out.progress:
+        from pii_hooks.progress import Progress
+        bar = Progress([j.size for j in jobs])
+    evidence = scan_jobs(jobs, settings._replace(show_values=out.show_values), bar)
     findings = _decide(evidence, config, root, out.headers_only, branch)
     emit(findings, len(evidence), out.format, out.output)
     return _exit_code(findings)
@@ -377,8 +407,10 @@ def run_scan(args: argparse.Namespace) -> int:
         print('pii-hooks: --show-values is refused when CI is set (CI logs are public)',
               file=sys.stderr)
         return EXIT_ERROR
+    from pii_hooks.progress import wanted
     out = Output(args.format, args.output, args.config, args.full_report, args.headers_only,
-                 args.show_values, args.ignore_allowlist)
+                 args.show_values, args.ignore_allowlist,
+                 wanted(args.hook or args.push, args.no_progress))
     code = _scan_plan(_plan(args), out)
     if code == EXIT_BLOCKED and args.push:
         print(_BLOCKED['push'], file=sys.stderr)

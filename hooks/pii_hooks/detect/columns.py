@@ -12,6 +12,7 @@ import re
 from collections import Counter
 from collections.abc import Iterable, Sequence
 
+from pii_hooks import progress
 from pii_hooks.detect.addresses import looks_like_street_address
 from pii_hooks.detect.attributes import ATTRIBUTE_CATEGORIES, attribute_share, is_neutral
 from pii_hooks.detect.headers import HeaderMatch, classify_header, classify_headers
@@ -351,6 +352,8 @@ def scan_table(table: Table, *, full_report: bool = False,
             column(i).feed(batch.first_row, values, table.hidden_rows)
             height = max(height, len(values))
         rows += height
+        if progress.ACTIVE is not None:
+            progress.ACTIVE.rows_read(height, progress.batch_bytes(batch.columns))
         if not full_report and any(c.conclusive() for c in columns.values()):
             complete = False
             break
