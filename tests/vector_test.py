@@ -119,6 +119,17 @@ def test_repeated_values_probe_once_and_stay_exact() -> None:
     assert _state(by_arrow) == _state(by_list)
 
 
+def test_first_values_found_past_a_repetitive_start() -> None:
+    # the first distinct values (examples, distinct hashes) are looked for in a prefix of
+    # the batch first; a start of one repeated value sends the search further
+    rng = random.Random(8)
+    batch: list[str | None] = ['42'] * 6000 + [str(rng.randrange(10 ** 6)) for _ in range(14_000)]
+    for header in ('count', 'zip'):
+        by_list, by_arrow = _both_ways(header, [batch, batch[::-1]])
+        assert _state(by_arrow) == _state(by_list)
+        assert len(by_arrow.present.distinct) == columns._DISTINCT_CAP
+
+
 def test_sliced_chunked_large_and_typed_arrays() -> None:
     data: list[str | None] = ['512-44-6789', None, '', 'Jane Doe', '4539 5787 6362 1487'] * 40
     reference = _Column(0, 'notes', False)

@@ -1091,7 +1091,6 @@ def _first_cells(col: _Column, distinct: tuple[list[str], Index] | None, array: 
     and their first cells, when the caller has them.
     """
     from pii_hooks.detect import columns
-    from pii_hooks.mask import mask_value
     hits = col.present
     # without a header category, evidence never shows present's examples
     want_examples = (columns._EXAMPLES - len(hits.examples)
@@ -1101,7 +1100,31 @@ def _first_cells(col: _Column, distinct: tuple[list[str], Index] | None, array: 
                      if isinstance(seen, set) else 0)
     if (want_examples <= 0 and want_distinct <= 0) or not plain.size:
         return []
-    values, firsts = distinct if distinct is not None else _distinct_plain(array, plain)
+    if distinct is not None:
+        return _choose(col, distinct, want_examples, want_distinct, memory)[0]
+    # the first distinct values of a long batch are near its start: encode a prefix of its
+    # plain cells, and more only when the prefix runs out of values before the wants do
+    size = _FIRST_PREFIX
+    while True:
+        chosen, satisfied = _choose(col, _distinct_plain(array, plain[:size]), want_examples,
+                                    want_distinct, memory)
+        if satisfied or size >= plain.size:
+            return chosen
+        size *= 16
+
+
+#: Plain cells whose distinct values _first_cells reads first.
+_FIRST_PREFIX = 4096
+
+
+def _choose(col: _Column, distinct: tuple[list[str], Index], want_examples: int,
+            want_distinct: int, memory: _Memory) -> tuple[list[int], bool]:
+    """The cells of ``distinct`` (values in order of first appearance, their first cells)
+    that add to present's examples or distinct hashes; and whether both wants were met."""
+    from pii_hooks.mask import mask_value
+    hits = col.present
+    seen = getattr(hits, 'distinct', None)
+    values, firsts = distinct
     category = col.ctx.header_category or ''
     reveal = bool(getattr(hits, 'reveal', False))       # --show-values: raw examples
     known_masks = set(hits.examples)
@@ -1122,8 +1145,8 @@ def _first_cells(col: _Column, distinct: tuple[list[str], Index] | None, array: 
         if take:
             chosen.append(cell)
         if want_examples <= 0 and want_distinct <= 0:
-            break
-    return chosen
+            return chosen, True
+    return chosen, False
 
 
 def _by_value(col: _Column, encoded: Any, present: Mask, memory: _Memory,
