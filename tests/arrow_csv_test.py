@@ -192,3 +192,31 @@ def test_cli_blocks_a_big_file_with_masked_examples(tmp_path: Path) -> None:
     assert 'big.csv' in done.stdout and '"SSN"' in done.stdout
     for row in rows[:50]:
         assert row[2] not in done.stdout and row[3] not in done.stdout
+
+
+def test_columns_judged_in_threads_give_the_same_evidence(monkeypatch: pytest.MonkeyPatch) -> None:
+    import threading
+
+    from pii_hooks.detect import columns
+    rows = _people(3000)
+    for i in range(0, 3000, 7):     # clean cells among the people: ranges of both kinds
+        rows[i][2] = f'{i:04d}-{i % 97:02d}'
+    data = _csv(rows).encode()
+    monkeypatch.setattr(arrow_csv, 'BLOCK_SIZE', 16 * 1024)
+    monkeypatch.setattr(arrow_csv, 'BATCH_BYTES', 48 * 1024)
+    monkeypatch.setattr(columns, '_threads', lambda: 3)
+    ran_in: set[str] = set()
+    feed = columns._Feed.__call__
+
+    def spy(self: columns._Feed, job: tuple[columns._Column, object]) -> None:
+        ran_in.add(threading.current_thread().name.split('_')[0])
+        feed(self, job)  # type: ignore[arg-type]
+
+    monkeypatch.setattr(columns._Feed, '__call__', spy)
+    monkeypatch.setattr(columns, '_THREADED_ROWS', 1 << 62)
+    serial = _evidence('people.csv', data, arrow=True)
+    assert not ran_in
+    monkeypatch.setattr(columns, '_THREADED_ROWS', 100)
+    threaded = _evidence('people.csv', data, arrow=True)
+    assert ran_in == {'pii-hooks'}
+    assert threaded == serial == _evidence('people.csv', data, arrow=False)

@@ -8,9 +8,11 @@ from __future__ import annotations
 
 import datetime as dt
 import itertools
+import os
 import re
 from collections import Counter
 from collections.abc import Iterable, Sequence
+from typing import TYPE_CHECKING
 
 from pii_hooks import progress
 from pii_hooks.detect.addresses import looks_like_street_address
@@ -21,6 +23,9 @@ from pii_hooks.detect.secrets import classify_secret
 from pii_hooks.detect.values import ValueContext, classify_value, find_in_text
 from pii_hooks.mask import mask_value
 from pii_hooks.models import Batch, ColumnEvidence, Table, TableEvidence
+
+if TYPE_CHECKING:
+    from concurrent.futures import ThreadPoolExecutor
 
 #: Categories whose validated values are identifiers on their own.
 IDENTIFIERS = frozenset({'ssn', 'itin', 'a_number', 'passport', 'drivers_license', 'national_id',
@@ -319,6 +324,29 @@ def _header_is_data(header: Sequence[str]) -> bool:
     return not named and people * 2 >= len(cells)
 
 
+class _Feed:
+    """One batch's ``feed`` call for a (column, values) pair: what a thread runs."""
+
+    def __init__(self, first_row: int, hidden_rows: frozenset[int]) -> None:
+        self.first_row, self.hidden_rows = first_row, hidden_rows
+
+    def __call__(self, job: tuple[_Column, Sequence[str | None]]) -> None:
+        job[0].feed(self.first_row, job[1], self.hidden_rows)
+
+
+#: Rows of an Arrow batch from which its columns are judged in threads.
+_THREADED_ROWS = 65_536
+
+
+def _threads() -> int:
+    """Cores this process may use, up to 4."""
+    try:
+        cores = len(os.sched_getaffinity(0))
+    except (AttributeError, OSError):   # pragma: no cover - not Linux
+        cores = os.cpu_count() or 1
+    return min(cores, 4)
+
+
 def scan_table(table: Table, *, full_report: bool = False,
                reveal: bool = False) -> TableEvidence:
     """Read a table's batches once and return what each column holds."""
@@ -346,17 +374,32 @@ def scan_table(table: Table, *, full_report: bool = False,
     for i in range(len(header)):
         column(i)
     batch: Batch
-    for batch in batches:
-        height = 0
-        for i, values in enumerate(batch.columns):
-            column(i).feed(batch.first_row, values, table.hidden_rows)
-            height = max(height, len(values))
-        rows += height
-        if progress.ACTIVE is not None:
-            progress.ACTIVE.rows_read(height, progress.batch_bytes(batch.columns))
-        if not full_report and any(c.conclusive() for c in columns.values()):
-            complete = False
-            break
+    pool: ThreadPoolExecutor | None = None
+    try:
+        for batch in batches:
+            fed = [(column(i), values) for i, values in enumerate(batch.columns)]
+            height = max((len(values) for values in batch.columns), default=0)
+            if height >= _THREADED_ROWS and len(fed) > 1 and _threads() > 1 and \
+                    all(type(v).__module__.startswith('pyarrow') for v in batch.columns):
+                # Arrow batches are judged in Arrow and numpy, the GIL released: columns
+                # side by side (each column's batches stay in order: results do not change)
+                if pool is None:
+                    from concurrent.futures import ThreadPoolExecutor  # 16 ms: only here
+                    pool = ThreadPoolExecutor(_threads(), thread_name_prefix='pii-hooks')
+                for _ in pool.map(_Feed(batch.first_row, table.hidden_rows), fed):
+                    pass
+            else:
+                for col, values in fed:
+                    col.feed(batch.first_row, values, table.hidden_rows)
+            rows += height
+            if progress.ACTIVE is not None:
+                progress.ACTIVE.rows_read(height, progress.batch_bytes(batch.columns))
+            if not full_report and any(c.conclusive() for c in columns.values()):
+                complete = False
+                break
+    finally:
+        if pool is not None:
+            pool.shutdown(wait=True, cancel_futures=True)
     evidence: list[ColumnEvidence] = []
     profile: list[str] = []
     for col in columns.values():

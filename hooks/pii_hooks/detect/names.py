@@ -101,8 +101,8 @@ class Tokens:
             return False
         self._queries += 1
         if self._queries > _BISECT_QUERIES:
+            # the text stays: a thread that saw no set yet searches it meanwhile
             found = self._found = frozenset(self._text.split('\n')) - {''}
-            self._text = ''
             return token in found
         return _bisect(self._text, token)
 
