@@ -939,6 +939,9 @@ def _size(value: object) -> object:
         return value
     if isinstance(value, (list, tuple, set, frozenset, dict)):
         return len(value)
+    count = getattr(value, 'count', None)
+    if isinstance(count, int):      # _Hits: changed only by add(), which always counts
+        return count
     slots = getattr(type(value), '__slots__', None)
     if slots is not None:
         return tuple(_size(getattr(value, name)) for name in slots)
@@ -1041,13 +1044,17 @@ def _learn(col: _Column, memory: _Memory, values: Any) -> None:
         _rebuild(memory)
 
 
-def _distinct_plain(array: Any, plain: Index) -> tuple[list[str], Index]:
-    """The distinct values of these cells, in order of first appearance, and those cells."""
+#: Distinct values in order of first appearance, and where the i-th first appears.
+Distinct = tuple[list[str], Callable[[int], int]]
+
+
+def _distinct_plain(array: Any, plain: Index) -> Distinct:
+    """The distinct values of these cells, in order of first appearance, and their cells."""
     import numpy as np
     import pyarrow.compute as pc
     encoded = pc.dictionary_encode(_take(array, plain))
-    firsts = _first_appearances(_np_numbers(encoded.indices, np.int32))
-    return encoded.dictionary.to_pylist(), plain[firsts]
+    firsts = plain[_first_appearances(_np_numbers(encoded.indices, np.int32))]
+    return encoded.dictionary.to_pylist(), lambda i: int(firsts[i])
 
 
 def _first_appearances(codes: Any) -> Index:
@@ -1080,7 +1087,7 @@ def _encoded_present(encoded: Any) -> Mask:
     return present
 
 
-def _first_cells(col: _Column, distinct: tuple[list[str], Index] | None, array: Any,
+def _first_cells(col: _Column, distinct: Distinct | None, array: Any,
                  plain: Index, memory: _Memory) -> list[int]:
     """Plain cells whose place in row order ``present.add`` depends on, in row order.
 
@@ -1117,19 +1124,19 @@ def _first_cells(col: _Column, distinct: tuple[list[str], Index] | None, array: 
 _FIRST_PREFIX = 4096
 
 
-def _choose(col: _Column, distinct: tuple[list[str], Index], want_examples: int,
+def _choose(col: _Column, distinct: Distinct, want_examples: int,
             want_distinct: int, memory: _Memory) -> tuple[list[int], bool]:
     """The cells of ``distinct`` (values in order of first appearance, their first cells)
     that add to present's examples or distinct hashes; and whether both wants were met."""
     from pii_hooks.mask import mask_value
     hits = col.present
     seen = getattr(hits, 'distinct', None)
-    values, firsts = distinct
+    values, cell_of = distinct
     category = col.ctx.header_category or ''
     reveal = bool(getattr(hits, 'reveal', False))       # --show-values: raw examples
     known_masks = set(hits.examples)
     chosen: list[int] = []
-    for value, cell in zip(values, firsts.tolist(), strict=True):
+    for at, value in enumerate(values):
         take = False
         if want_distinct > 0 and seen is not None and hash(value.strip()) not in seen:
             want_distinct -= 1
@@ -1143,14 +1150,14 @@ def _choose(col: _Column, distinct: tuple[list[str], Index], want_examples: int,
             elif len(memory.example_values) < _MEMORY_LIMIT:
                 memory.example_values.add(value)
         if take:
-            chosen.append(cell)
+            chosen.append(cell_of(at))
         if want_examples <= 0 and want_distinct <= 0:
             return chosen, True
     return chosen, False
 
 
 def _by_value(col: _Column, encoded: Any, present: Mask, memory: _Memory,
-              ) -> tuple[Mask, Mask, tuple[list[str], Index]] | None:
+              ) -> tuple[Mask, Mask, Distinct] | None:
     """For a column of few distinct values: each distinct value judged once, by feed.
 
     ``encoded``: the batch dictionary-encoded (codes in order of first appearance).
@@ -1182,9 +1189,12 @@ def _by_value(col: _Column, encoded: Any, present: Mask, memory: _Memory,
     per_cell = np.where(present, kind[np.maximum(codes, 0)], 2)
     special: Mask = present & (per_cell == 2)
     words: Mask = per_cell == 1
-    firsts = _first_appearances(codes)
-    plain_first = firsts[per_cell[firsts] < 2]
-    return special, words, ([texts[c] for c in codes[plain_first].tolist()], plain_first)
+    # codes are numbered in order of first appearance, and every plain code appears in a
+    # present cell (a value in no present cell is '' or only blanks: never plain); where
+    # a value first appears is looked up only for the few values _first_cells takes
+    plain_codes = np.flatnonzero(kind < 2)
+    return special, words, ([texts[c] for c in plain_codes.tolist()],
+                            lambda i: int(np.argmax(codes == plain_codes[i])))
 
 
 def _sample_room(col: _Column, memory: _Memory, value: str) -> int:

@@ -231,7 +231,8 @@ def _joined(blocks: list[Any], first_row: int) -> Batch:
     import pyarrow as pa
     if len(blocks) == 1:
         return Batch(first_row, blocks[0].columns)
-    return Batch(first_row, [pa.concat_arrays([b.column(i) for b in blocks])
+    # chunked, not concatenated: each column's judge joins its own chunks, in its thread
+    return Batch(first_row, [pa.chunked_array([b.column(i) for b in blocks])
                              for i in range(blocks[0].num_columns)])
 
 
