@@ -130,6 +130,21 @@ def test_first_values_found_past_a_repetitive_start() -> None:
         assert len(by_arrow.present.distinct) == columns._DISTINCT_CAP
 
 
+def test_decimals_whole_and_not() -> None:
+    # only whole decimals ('150.00', '5551234567.0') can be candidates: the others are
+    # skipped by their last digit, and must come out as the list path has them
+    rng = random.Random(12)
+    def price() -> str:
+        return rng.choice([f'{rng.randint(1, 999)}.{rng.randint(0, 99):02d}',
+                           f'{rng.randint(1, 999)}.00', f'{rng.randint(1, 999)}.50',
+                           f'{rng.randint(10 ** 8, 10 ** 10)}.0', f'{rng.random():.17f}',
+                           f'-{rng.randint(1, 99)}.{rng.randint(0, 999999):06d}'])
+    batch: list[str | None] = [price() for _ in range(6000)]
+    for header in ('unit_price', 'phone', 'lat'):
+        by_list, by_arrow = _both_ways(header, [batch, batch[::-1]])
+        assert _state(by_arrow) == _state(by_list), header
+
+
 def test_sliced_chunked_large_and_typed_arrays() -> None:
     data: list[str | None] = ['512-44-6789', None, '', 'Jane Doe', '4539 5787 6362 1487'] * 40
     reference = _Column(0, 'notes', False)

@@ -651,6 +651,9 @@ def shape_verdict(r: Rules, shape: str) -> Verdict:
 
 # --- judging cells ----------------------------------------------------------------------
 
+#: Verdict bits that test a decimal's cells whatever its value (see _test_group).
+_DECIMAL_GUARDS = PYTHON | MASKED | HASH | GATE
+_ZERO = ord('0')
 #: Above this many distinct shapes in a batch (free text), shapes are not worth it.
 _MAX_SHAPES = 4096
 _MEMORY_LIMIT = 20_000
@@ -845,6 +848,10 @@ def _by_shape(col: _Column, r: Rules, array: Any, offsets: Any, data: Any,
         if not number:
             continue
         cells = np.flatnonzero(groups == number)
+        if verdict.bits & DECIMAL and not verdict.bits & _DECIMAL_GUARDS:
+            # only whole decimals can be candidates ('150.00'), and a whole one ends in '0':
+            # the rest have a non-zero fraction, which candidate_prefilter excludes
+            cells = cells[data[offsets[cells + 1] - 1] == _ZERO]
         if not cells.size:
             continue
         values = _take(array, cells)
