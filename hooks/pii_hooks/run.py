@@ -244,11 +244,13 @@ def _job_evidence(job: Job, reader: BlobReader, options: ScanOptions) -> FileEvi
 _WORKER: tuple[BlobReader, ScanOptions] | None = None
 
 
-def _worker_init(settings: Settings) -> None:
+def _worker_init(settings: Settings, threads: int) -> None:
     global _WORKER
     from pii_hooks import progress
+    from pii_hooks.detect import columns
     from pii_hooks.sources.git import BlobReader
     progress.ACTIVE = None          # the parent draws; a forked copy of its bar must not
+    columns.MAX_THREADS = threads   # the workers share the cores: no more threads than that
     _WORKER = (BlobReader(), _options(settings))
 
 
@@ -308,7 +310,8 @@ def _scan_jobs(jobs: Sequence[Job], settings: Settings,
     order = sorted(range(len(jobs)), key=lambda i: -jobs[i].size)   # largest first
     results: list[FileEvidence | None] = [None] * len(jobs)
     with ProcessPoolExecutor(workers, mp_context=context, initializer=_worker_init,
-                             initargs=(settings,)) as pool:
+                             initargs=(settings, max(1, (os.cpu_count() or 1) // workers))
+                             ) as pool:
         for i, evidence in zip(order, pool.map(_worker_scan, [jobs[i] for i in order]),
                                strict=True):
             results[i] = evidence

@@ -343,13 +343,17 @@ class _Feed:
 _THREADED_ROWS = 65_536
 
 
+#: Threads a table's columns may use; a scan's worker processes share the cores.
+MAX_THREADS = 4
+
+
 def _threads() -> int:
-    """Cores this process may use, up to 4."""
+    """Cores this process may use, up to MAX_THREADS."""
     try:
         cores = len(os.sched_getaffinity(0))
     except (AttributeError, OSError):   # pragma: no cover - not Linux
         cores = os.cpu_count() or 1
-    return min(cores, 4)
+    return min(cores, MAX_THREADS)
 
 
 def scan_table(table: Table, *, full_report: bool = False,
