@@ -811,9 +811,12 @@ def _digit_strings(todo: Mask, data: Any, offsets: Any) -> tuple[Any, list[str]]
     cells = np.flatnonzero(todo)
     if cells.size != np.count_nonzero(lengths):
         return None
-    sizes = np.flatnonzero(np.bincount(lengths[cells]))
+    counts = np.bincount(lengths[cells])
+    sizes = np.flatnonzero(counts)
+    number = np.zeros(len(counts), dtype=np.intp)       # a length's place among the sizes
+    number[sizes] = np.arange(len(sizes))
     ids = np.zeros(len(todo), dtype=np.intp)
-    ids[cells] = np.searchsorted(sizes, lengths[cells])
+    ids[cells] = number[lengths[cells]]
     return ids, ['0' * int(size) for size in sizes]
 
 
@@ -1263,12 +1266,16 @@ def _by_twins(col: _Column, r: Rules, array: Any, offsets: Any, data: Any, prese
     cells = np.flatnonzero(present)
     lengths = np.diff(offsets)
     space, alpha = _byte_tables()
-    firsts = np.zeros(n, dtype=np.uint8)
-    firsts[cells] = data[offsets[cells]]
-    starts_alpha: Mask = alpha[firsts] & present
     # the twins are exact for ASCII text without space at either end, and short
-    special = np.zeros(n, dtype=bool)
-    special[cells[space[firsts[cells]] | space[data[offsets[cells + 1] - 1]]]] = True
+    if cells.size == n:         # every cell holds text: no scatter
+        firsts = data[offsets[:-1]]
+        special = space[firsts] | space[data[offsets[1:] - 1]]
+    else:
+        firsts = np.zeros(n, dtype=np.uint8)
+        firsts[cells] = data[offsets[cells]]
+        special = np.zeros(n, dtype=bool)
+        special[cells[space[firsts[cells]] | space[data[offsets[cells + 1] - 1]]]] = True
+    starts_alpha: Mask = alpha[firsts] & present
     special |= _non_ascii(offsets, data, n)
     special |= present & (lengths > _FREE_TEXT)
     if r.every:
