@@ -1319,6 +1319,9 @@ def feed_arrow(col: _Column, first_row: int, array: Any, hidden_rows: frozenset[
         return
     memory = _memory(col)
     by_value = None
+    if memory.by_value is not False and not r.every and not pa.types.is_dictionary(array.type) \
+            and n > _VALUES_PREFIX and _many_values(array.slice(0, _VALUES_PREFIX)):
+        memory.by_value = False     # what _by_value finds, without encoding the whole batch
     if memory.by_value is not False and not r.every:
         import pyarrow.compute as pc
         encoded = array if pa.types.is_dictionary(array.type) else pc.dictionary_encode(array)
@@ -1355,6 +1358,16 @@ def feed_arrow(col: _Column, first_row: int, array: Any, hidden_rows: frozenset[
         col.feed(first_row, values, hidden_rows, rows=(included + first_row).tolist())
         plain[included] = False
     _count_plain(col, first_row, plain, starts_alpha, hidden_rows)
+
+
+#: Cells whose distinct values tell whether a batch could be judged value by value.
+_VALUES_PREFIX = 16_384
+
+
+def _many_values(prefix: Any) -> bool:
+    """More distinct values in these cells than _by_value takes in a whole batch."""
+    import pyarrow.compute as pc
+    return len(pc.unique(prefix)) > _MAX_VALUES
 
 
 def _count_plain(col: _Column, first_row: int, plain: Mask, starts_alpha: Mask,

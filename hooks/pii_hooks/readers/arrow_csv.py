@@ -242,6 +242,14 @@ _END = object()
 READ_AHEAD = BATCH_BYTES // BLOCK_SIZE
 
 
+def _prepare_judging() -> None:
+    """The imports that judging Arrow batches needs (detect/vector.py: numpy and
+    pyarrow.compute, ~50 ms), done while Arrow parses the first blocks without
+    the GIL rather than after."""
+    import numpy  # noqa: F401
+    import pyarrow.compute  # noqa: F401
+
+
 def _read_ahead(reader: Any) -> Generator[Any, None, None]:
     """The reader's record batches, the next one parsed in a thread meanwhile.
 
@@ -276,6 +284,7 @@ def _read_ahead(reader: Any) -> Generator[Any, None, None]:
 
     worker = threading.Thread(target=work, name='pii-hooks-csv', daemon=True)
     worker.start()
+    _prepare_judging()
     try:
         while True:
             item = found.get()
