@@ -136,3 +136,62 @@ def test_encrypted_ods_fails_closed(tmp_path: Path) -> None:
         z.writestr('content.xml', b'\x8f\x02 encrypted bytes')
     code, report = scan_json(write(tmp_path / 'e.ods', buffer.getvalue()))
     assert code == 1 and 'encrypted' in str(report['findings'][0]['reason'])  # type: ignore[index]
+
+
+def fods_bytes(tables: list[str], styles: str = '', meta: str = '') -> bytes:
+    """A flat ODS: the same elements in one office:document."""
+    from tests.fixtures_build import ODS_NS, XML_HEAD
+    return (f'{XML_HEAD}<office:document {ODS_NS} office:version="1.2" office:mimetype='
+            '"application/vnd.oasis.opendocument.spreadsheet">'
+            f'<office:meta>{meta}</office:meta><office:automatic-styles>{styles}'
+            f'</office:automatic-styles><office:body><office:spreadsheet>{"".join(tables)}'
+            '</office:spreadsheet></office:body></office:document>').encode()
+
+
+def test_flat_ods_hidden_table_hidden_rows_notes_and_meta(tmp_path: Path) -> None:
+    note = ('<table:table-row><table:table-cell office:value-type="string"><text:p>A</text:p>'
+            '<office:annotation><dc:creator>Sam Analyst</dc:creator><text:p>call 512-44-6789'
+            '</text:p></office:annotation></table:table-cell></table:table-row>')
+    hidden_rows = [ods_row(['Name', 'Email']), ods_row(['Site', '12'])] + [
+        ods_row([r[0], r[2]], ' table:visibility="collapse"') for r in PEOPLE[1:]]
+    path = write(tmp_path / 'flat.fods', fods_bytes(
+        [ods_table('Summary', [ods_row(r) for r in FACILITIES] + [note]),
+         ods_table('People', [ods_row(r) for r in PEOPLE], style='ta2'),
+         ods_table('Rows', hidden_rows)],
+        styles=HIDDEN_TABLE_STYLE,
+        meta='<meta:initial-creator>Sam Analyst</meta:initial-creator>'))
+    tables, problems = read_all(path)
+    parts = {t.part: t for t in tables}
+    assert not problems
+    assert parts['sheet "People"'].state == 'hidden'
+    assert set(parts['sheet "Rows"'].hidden_rows) == {3, 4, 5, 6, 7}
+    assert [r[1] for r in parts['comments (sheet "Summary")'].rows.values()] == [
+        'call 512-44-6789']
+    assert parts['document properties'].header == ('initial-creator',)
+    code, report = scan_json(path)
+    assert code == 1 and ('ssn', 'sheet "People"', 'hidden') in located(report)
+
+
+def test_flat_ods_clean_passes_and_broken_fails_closed(tmp_path: Path) -> None:
+    clean = write(tmp_path / 'clean.fods', fods_bytes(
+        [ods_table('Summary', [ods_row(r) for r in FACILITIES])]))
+    assert scan_json(clean)[0] == 0
+    for name, data in (('cut.fods', fods_bytes([ods_table('S', [ods_row(['A'])])])[:-40]),
+                       ('page.fods', b'<html><body>not a spreadsheet</body></html>')):
+        code, report = scan_json(write(tmp_path / name, data))
+        assert code == 1, name
+        assert report['findings'][0]['category'] == 'unreadable'  # type: ignore[index]
+    assert scan_json(write(tmp_path / 'empty.fods', b''))[0] == 0
+
+
+def test_xlsb_fails_closed_with_the_way_forward(tmp_path: Path) -> None:
+    import zipfile
+    path = tmp_path / 'book.xlsb'
+    with zipfile.ZipFile(path, 'w') as z:       # the container of an XLSB; parts are binary
+        z.writestr('xl/workbook.bin', b'\x83\x01\x00')
+    code, report = scan_json(path)
+    assert code == 1
+    finding = report['findings'][0]  # type: ignore[index]
+    assert finding['category'] == 'unreadable' and '.xlsb' in finding['reason']
+    assert 'save it as .xlsx' in finding['fix']
+    assert scan_json(write(tmp_path / 'empty.xlsb', b''))[0] == 0

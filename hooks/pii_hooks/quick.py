@@ -18,8 +18,8 @@ import os
 #: readers.DATA_EXTENSIONS, spelled out so the readers package need not load.
 DATA_EXTENSIONS = frozenset({
     '.csv', '.tsv', '.tab', '.psv', '.txt', '.json', '.geojson', '.jsonl', '.ndjson', '.yaml',
-    '.yml', '.xlsx', '.xlsm', '.xls', '.ods', '.parquet', '.pq', '.feather', '.arrow', '.sql',
-    '.sqlite', '.sqlite3', '.db', '.zip', '.tar', '.tgz', '.gz', '.bz2', '.xz',
+    '.yml', '.xlsx', '.xlsm', '.xlsb', '.xls', '.ods', '.fods', '.parquet', '.pq', '.feather',
+    '.arrow', '.sql', '.sqlite', '.sqlite3', '.db', '.zip', '.tar', '.tgz', '.gz', '.bz2', '.xz',
 })
 _SUBMODULE = b'160000'
 #: The same question sources.git.staged_changes asks.

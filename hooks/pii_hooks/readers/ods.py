@@ -15,7 +15,8 @@
   'metadata' tables;
 * dates come from ``office:date-value``, other values from the displayed text.
 
-An encrypted package (``manifest:encryption-data``) fails closed.
+An encrypted package (``manifest:encryption-data``) fails closed.  A flat ODS
+(``.fods``: every part in one XML file) is read by the same code.
 """
 from __future__ import annotations
 
@@ -197,11 +198,14 @@ class _Reader:
         self.limits = limits
         self.sheet: _Sheet | None = None
         self.finished: list[_Sheet] = []
+        self.meta: list[tuple[str, str]] = []      # office:meta of a flat document
 
     def next_table(self) -> _Sheet | None:
         for event, elem in self.events:
             if event == 'start' and elem.tag == f'{NS_OFFICE}automatic-styles':
                 continue
+            if event == 'end' and elem.tag == f'{NS_OFFICE}meta':
+                self.meta = _meta_pairs(elem)
             if event == 'end' and elem.tag == f'{NS_STYLE}style':
                 for props in elem:
                     if (props.tag == f'{NS_STYLE}table-properties'
@@ -271,10 +275,14 @@ class _Reader:
 
 def _meta_table(package: zipfile.ZipFile, limits: Limits) -> Iterator[Table]:
     data = read_part(package, 'meta.xml', limits)
-    if not data:
-        return
+    if data:
+        yield from _meta_records(_meta_pairs(ET.fromstring(data)))
+
+
+def _meta_pairs(root: ET.Element) -> list[tuple[str, str]]:
+    """Creator, title, keywords and user-defined fields under an office:meta element."""
     pairs: list[tuple[str, str]] = []
-    for elem in ET.fromstring(data).iter():
+    for elem in root.iter():
         name = elem.tag.rpartition('}')[2]
         value = (elem.text or '').strip()
         if not value:
@@ -283,6 +291,10 @@ def _meta_table(package: zipfile.ZipFile, limits: Limits) -> Iterator[Table]:
             pairs.append((name, value))
         elif name == 'user-defined':
             pairs.append((elem.get(f'{NS_META}name', 'user-defined'), value))
+    return pairs
+
+
+def _meta_records(pairs: list[tuple[str, str]]) -> Iterator[Table]:
     if pairs:
         yield records_table('document properties', 'metadata', [k for k, _ in pairs],
                             [[v for _, v in pairs]])
@@ -314,27 +326,51 @@ def _read_package(package: zipfile.ZipFile, limits: Limits) -> Iterator[TableOrP
         hidden_styles = _hidden_table_styles(iter(('end', e) for e in ET.fromstring(styles).iter()))
     with open_part(package, 'content.xml', limits) as handle:
         marks = hidden_marks(handle)
-    notes: list[list[str | None]] = []
-    authors: list[str] = []
     with open_part(package, 'content.xml', limits) as handle:
-        reader = _Reader(iter_xml(handle, ('start', 'end')), hidden_styles, limits)
-        index = 0
-        while (sheet := reader.next_table()) is not None:
-            label = f'sheet "{sheet.name}"'
-            rows = reader.rows()
-            found = marks[index] if index < len(marks) else Marks()
-            index += 1
-            yield from grid_table(label, 'hidden' if sheet.hidden else 'visible', rows, limits,
-                                  hidden_rows=frozenset(found.rows),
-                                  hidden_columns=frozenset(found.cols))
-            for _ in rows:           # finish the table: its notes and the next one follow
-                pass
-            if sheet.notes:
-                yield records_table(f'comments ({label})', 'comment', ('reference', 'comment'),
-                                    sheet.notes)
-                notes.extend(sheet.notes)
-            authors.extend(sheet.authors)
+        yield from _sheets(_Reader(iter_xml(handle, ('start', 'end')), hidden_styles, limits),
+                           marks, limits)
+    yield from _meta_table(package, limits)
+
+
+def _sheets(reader: _Reader, marks: list[Marks], limits: Limits) -> Iterator[Table]:
+    """Every table of the document, its comments, and the comments' authors."""
+    authors: list[str] = []
+    index = 0
+    while (sheet := reader.next_table()) is not None:
+        label = f'sheet "{sheet.name}"'
+        rows = reader.rows()
+        found = marks[index] if index < len(marks) else Marks()
+        index += 1
+        yield from grid_table(label, 'hidden' if sheet.hidden else 'visible', rows, limits,
+                              hidden_rows=frozenset(found.rows),
+                              hidden_columns=frozenset(found.cols))
+        for _ in rows:           # finish the table: its notes and the next one follow
+            pass
+        if sheet.notes:
+            yield records_table(f'comments ({label})', 'comment', ('reference', 'comment'),
+                                sheet.notes)
+        authors.extend(sheet.authors)
     if authors:
         yield records_table('comment authors', 'metadata', ('displayName',),
                             [[a] for a in dict.fromkeys(authors)])
-    yield from _meta_table(package, limits)
+
+
+def read_fods(name: str, stream: IO[bytes], limits: Limits,
+              depth: int = 0) -> Iterator[TableOrProblem]:
+    """Flat ODS (.fods): the package's parts as one XML document, read the same way
+    (its office:meta and office:styles come before the tables)."""
+    head = stream.read(4096)
+    stream.seek(0)
+    if not head.strip():
+        return
+    if b'urn:oasis:names:tc:opendocument:xmlns:office:1.0' not in head:
+        raise Unreadable('not a flat OpenDocument spreadsheet (no office:document root)',
+                         'open and re-save it as .ods or .fods')
+    try:
+        marks = hidden_marks(stream)
+        stream.seek(0)
+        reader = _Reader(iter_xml(stream, ('start', 'end')), set(), limits)
+        yield from _sheets(reader, marks, limits)
+        yield from _meta_records(reader.meta)
+    except ET.ParseError:
+        raise Unreadable('corrupt XML in the flat ODS file', 'open and re-save it') from None
