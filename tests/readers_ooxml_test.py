@@ -209,3 +209,41 @@ def test_data_model_blocks_as_hidden_structure(tmp_path: Path) -> None:
 def test_plain_workbook_has_no_extra_parts(tmp_path: Path) -> None:
     tables, problems = read_all(write(tmp_path / 'a.xlsx', xlsx_bytes([Sheet('S', FACILITIES)])))
     assert [t.part for t in tables] == ['sheet "S"'] and problems == []
+
+
+_DRAWING_REL = ('drawing', '../drawings/drawing1.xml')
+
+
+def _drawing(*texts: str) -> str:
+    shapes = ''.join(
+        '<xdr:twoCellAnchor><xdr:sp macro="" textlink=""><xdr:nvSpPr>'
+        f'<xdr:cNvPr id="{i + 2}" name="TextBox {i + 1}"/><xdr:cNvSpPr txBox="1"/></xdr:nvSpPr>'
+        '<xdr:spPr/><xdr:txBody><a:bodyPr/>'
+        + ''.join(f'<a:p><a:r><a:t>{line}</a:t></a:r></a:p>' for line in text.split('|'))
+        + '</xdr:txBody></xdr:sp><xdr:clientData/></xdr:twoCellAnchor>'
+        for i, text in enumerate(texts))
+    return ('<?xml version="1.0" encoding="UTF-8" standalone="yes"?>\n<xdr:wsDr xmlns:xdr='
+            '"http://schemas.openxmlformats.org/drawingml/2006/spreadsheetDrawing" xmlns:a='
+            f'"http://schemas.openxmlformats.org/drawingml/2006/main">{shapes}</xdr:wsDr>')
+
+
+def test_text_box_over_a_sheet_is_read(tmp_path: Path) -> None:
+    data = xlsx_bytes([Sheet('Summary', FACILITIES, rels=[_DRAWING_REL])],
+                      parts={'xl/drawings/drawing1.xml': _drawing(
+                          'Source: facility counts, 2024',
+                          'Questions: Jane Doe|SSN 512-44-6789|jane.doe@gmail.com')})
+    path = write(tmp_path / 'box.xlsx', data)
+    tables, _ = read_all(path)
+    boxes = next(t for t in tables if t.part == 'text boxes (sheet "Summary")')
+    assert boxes.state == 'text box' and boxes.header == ('shape', 'text')
+    assert list(boxes.rows.values())[1] == [
+        'TextBox 2', 'Questions: Jane Doe\nSSN 512-44-6789\njane.doe@gmail.com']
+    code, report = scan_json(path)
+    assert code == 1 and ('ssn', 'text boxes (sheet "Summary")', 'text box') in located(report)
+
+
+def test_a_text_box_of_sources_passes(tmp_path: Path) -> None:
+    data = xlsx_bytes([Sheet('Summary', FACILITIES, rels=[_DRAWING_REL])],
+                      parts={'xl/drawings/drawing1.xml': _drawing(
+                          'Source: facility counts, 2024|Table 4, rows 2-9', '')})
+    assert scan_json(write(tmp_path / 'box.xlsx', data))[0] == 0

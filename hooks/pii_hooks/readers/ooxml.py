@@ -19,6 +19,8 @@ pivot caches             'pivot cache'         the records, header = cache field
                                                is gone, also *warns* (hidden_structure)
 external links           'external link'       cached cells of the linked workbook
 charts                   'chart cache'         series names, category and value caches
+text boxes, shapes       'text box'            (shape name, text) rows of the drawings
+                                               over each sheet
 embedded workbooks       'embedded' (or the    read like any file, one level deeper
                          inner sheet's state)  (limit max_depth)
 embedded OLE objects     -                     an embedded workbook or a packaged data
@@ -86,6 +88,7 @@ def hidden_parts(package: zipfile.ZipFile, book: Workbook, limits: Limits,
     yield from pivot_caches(package, book, limits)
     yield from external_links(package, limits)
     yield from charts(package, limits)
+    yield from text_boxes(package, book, limits)
     yield from embeddings(package, limits, depth)
     yield from document_properties(package, limits)
     yield from data_model(package)
@@ -405,6 +408,33 @@ def charts(package: zipfile.ZipFile, limits: Limits) -> Iterator[Table]:
                                         for _, points in columns]
         yield Table(f'chart cache ({part})', 'chart cache', tuple(h for h, _ in columns),
                     [Batch(1, data)], header_row=0)
+
+
+# --- text boxes and shapes -------------------------------------------------------
+
+def text_boxes(package: zipfile.ZipFile, book: Workbook, limits: Limits) -> Iterator[Table]:
+    """The text of shapes and text boxes drawn over a sheet (xl/drawings): a note
+    typed into a text box is published with the sheet like a comment."""
+    sheet_of: dict[str, str] = {}
+    for sheet in book.sheets:
+        if sheet.part in package.NameToInfo:
+            for rel in relationships(package, sheet.part, limits):
+                if rel.type == 'drawing':
+                    sheet_of[rel.target] = sheet.name
+    for part in _parts(package, r'^xl/drawings/drawing[^/]*\.xml$'):
+        rows: list[list[str | None]] = []
+        for shape in ET.fromstring(read_part(package, part, limits)).iter():
+            if local(shape.tag) not in ('sp', 'cxnSp'):
+                continue
+            name = next((e.get('name', '') for e in shape.iter() if local(e.tag) == 'cNvPr'), '')
+            paragraphs = [''.join(t.text or '' for t in p.iter() if local(t.tag) == 't')
+                          for p in shape.iter() if local(p.tag) == 'p']
+            text = '\n'.join(p for p in paragraphs if p.strip())
+            if text:
+                rows.append([name, text])
+        if rows:
+            where = f'sheet "{sheet_of[part]}"' if part in sheet_of else part
+            yield records_table(f'text boxes ({where})', 'text box', ('shape', 'text'), rows)
 
 
 # --- embedded objects -------------------------------------------------------------

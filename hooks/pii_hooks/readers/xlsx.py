@@ -16,7 +16,7 @@ iterparse and each cell keeps its place and visibility:
   number format), so a date-of-birth column reads as dates.
 
 The other parts (comments, pivot caches, defined names, external links, chart
-caches, embedded workbooks, document properties, data models) are read by
+caches, text boxes, embedded workbooks, document properties, data models) are read by
 ``readers.ooxml``; its docstring says which of them block.  Both the
 transitional and the strict OOXML namespaces are read (tags are matched by
 local name).
