@@ -203,3 +203,34 @@ def test_package_part_over_the_size_limit_fails_closed(tmp_path: Path) -> None:
 
 def test_empty_xlsx_passes(tmp_path: Path) -> None:
     assert scan_json(write(tmp_path / 'empty.xlsx', b''))[0] == 0
+
+
+def test_print_headers_and_footers_are_read(tmp_path: Path) -> None:
+    from pii_hooks.readers.xlsx import page_text
+    from tests.fixtures_build import FACILITIES, Sheet, sheet_xml, xlsx_bytes
+    assert page_text('&L&"Arial,Bold"&12Prepared by J. Doe&RPage &P of &N') == \
+        'Prepared by J. Doe Page of'
+    assert page_text('R&&D &Kff0000unit') == 'R&D unit'
+    footer = ('<headerFooter><oddHeader>&amp;LPrepared by Jane Doe&amp;R&amp;D</oddHeader>'
+              '<oddFooter>&amp;CQuestions: jane.doe@gmail.com, SSN 512-44-6789</oddFooter>'
+              '</headerFooter>')
+    sheet = sheet_xml(Sheet('Summary', FACILITIES)).replace('</worksheet>', footer + '</worksheet>')
+    path = tmp_path / 'printed.xlsx'
+    path.write_bytes(xlsx_bytes([Sheet('Summary', FACILITIES)],
+                                parts={'xl/worksheets/sheet1.xml': sheet}))
+    tables, _ = read_all(path)
+    pages = next(t for t in tables if t.part == 'page headers and footers (sheet "Summary")')
+    assert pages.state == 'page header'
+    assert list(pages.rows.values()) == [
+        ['oddHeader', 'Prepared by Jane Doe'],
+        ['oddFooter', 'Questions: jane.doe@gmail.com, SSN 512-44-6789']]
+    code, report = scan_json(path)
+    assert code == 1
+    assert ('email', 'page headers and footers (sheet "Summary")', 'page header') in \
+        located(report)
+    clean = sheet_xml(Sheet('Summary', FACILITIES)).replace(
+        '</worksheet>', '<headerFooter><oddFooter>&amp;CPage &amp;P</oddFooter></headerFooter>'
+        '</worksheet>')
+    path.write_bytes(xlsx_bytes([Sheet('Summary', FACILITIES)],
+                                parts={'xl/worksheets/sheet1.xml': clean}))
+    assert scan_json(path)[0] == 0

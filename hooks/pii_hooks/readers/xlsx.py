@@ -13,7 +13,9 @@ iterparse and each cell keeps its place and visibility:
   fill, or a ``;;;`` number format) go to a second table of the same sheet
   with state 'white-on-white': hidden text is published too;
 * dates stored as serial numbers are given back as ISO dates (by the cell's
-  number format), so a date-of-birth column reads as dates.
+  number format), so a date-of-birth column reads as dates;
+* print headers and footers ('Prepared by ...') become a table of the sheet
+  with state 'page header'.
 
 The other parts (comments, pivot caches, defined names, external links, chart
 caches, text boxes, embedded workbooks, document properties, data models) are read by
@@ -34,7 +36,7 @@ from xml.etree import ElementTree as ET
 
 from pii_hooks.models import Table
 from pii_hooks.readers import Limits, TableOrProblem, Unreadable
-from pii_hooks.readers.grid import Row, grid_table
+from pii_hooks.readers.grid import Row, grid_table, records_table
 
 _CELL_REF = re.compile(r'([A-Z]+)(\d+)')
 _MARK_TAG = re.compile(rb'<(?:[A-Za-z_][\w.-]*:)?(row|col|outlinePr)\b([^>]*)>')
@@ -443,13 +445,29 @@ def _collapsed_rows(outline: list[_Outline], summary_below: bool) -> set[int]:
     return out
 
 
+#: Print headers and footers of a sheet ('&LPrepared by ...&RPage &P').
+_PAGE_TEXT = ('oddHeader', 'oddFooter', 'evenHeader', 'evenFooter', 'firstHeader', 'firstFooter')
+#: Their formatting codes: sections (&L &C &R), fonts (&"Arial,Bold"), sizes (&12), fields.
+_PAGE_CODES = re.compile(r'&(?:"[^"]*"|\d+|K[0-9A-Fa-f]{6}|[LCRPNDTFAZGBIUSXYEKH])')
+
+
+def page_text(raw: str) -> str:
+    """A header or footer without its formatting codes: '&LPrepared by J. Doe&RPage &P'
+    -> 'Prepared by J. Doe  Page'."""
+    text = _PAGE_CODES.sub(' ', raw.replace('&&', '\0')).replace('\0', '&')
+    return ' '.join(text.split())
+
+
 def sheet_rows(handle: IO[bytes], strings: list[str], styles: Styles, date1904: bool,
-               invisible: list[Row]) -> Iterator[Row]:
-    """(row number, cells) of one worksheet; invisible cells are put aside in ``invisible``."""
+               invisible: list[Row], pages: list[list[str | None]] | None = None,
+               ) -> Iterator[Row]:
+    """(row number, cells) of one worksheet; invisible cells are put aside in ``invisible``,
+    print headers and footers in ``pages`` as (which, text) rows."""
     number = 0
     container: ET.Element | None = None
     ns = ''
     row_tag = c_tag = v_tag = is_tag = ''
+    page_tags: dict[str, str] = {}
     hidden_styles = styles.invisible
     date_styles = styles.dates
     for event, elem in iter_xml(handle, ('start', 'end')):
@@ -458,10 +476,15 @@ def sheet_rows(handle: IO[bytes], strings: list[str], styles: Styles, date1904: 
                 # the namespace of the root (transitional or strict) names every tag
                 ns = elem.tag[:elem.tag.index('}') + 1] if elem.tag.startswith('{') else ''
                 row_tag, c_tag, v_tag, is_tag = ns + 'row', ns + 'c', ns + 'v', ns + 'is'
+                page_tags = {ns + name: name for name in _PAGE_TEXT}
             elif elem.tag == ns + 'sheetData':
                 container = elem
             continue
         if elem.tag != row_tag:
+            if elem.tag in page_tags and pages is not None:
+                text = page_text(elem.text or '')
+                if text:
+                    pages.append([page_tags[elem.tag], text])
             continue
         try:
             number = int(elem.get('r') or number + 1)
@@ -519,16 +542,22 @@ def sheet_tables(package: zipfile.ZipFile, part: str, label: str, state: str,
     with open_part(package, part, limits) as handle:
         hidden_rows, hidden_cols = hidden_marks(handle)
     invisible: list[Row] = []
+    pages: list[list[str | None]] = []
     header: tuple[str, ...] = ()
     with open_part(package, part, limits) as handle:
-        rows = sheet_rows(handle, strings, styles, date1904, invisible)
+        rows = sheet_rows(handle, strings, styles, date1904, invisible, pages)
         for table in grid_table(label, state, rows, limits, hidden_rows=hidden_rows,
                                 hidden_columns=hidden_cols):
             header = table.header
             yield table
+        for _ in rows:      # the headers and footers follow the cells
+            pass
     if invisible:
         yield from grid_table(label, 'white-on-white', iter(invisible), limits,
                               header=header)
+    if pages:
+        yield records_table(f'page headers and footers ({label})', 'page header',
+                            ('where', 'text'), pages)
 
 
 _SHEET_PART = re.compile(r'^xl/(?:worksheets|macrosheets|dialogsheets)/[^/]+\.xml$')
