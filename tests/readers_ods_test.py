@@ -182,6 +182,7 @@ def test_flat_ods_clean_passes_and_broken_fails_closed(tmp_path: Path) -> None:
         assert code == 1, name
         assert report['findings'][0]['category'] == 'unreadable'  # type: ignore[index]
     assert scan_json(write(tmp_path / 'empty.fods', b''))[0] == 0
+    assert scan_json(write(tmp_path / 'blank.fods', b'  \n'))[0] == 0
 
 
 def test_xlsb_fails_closed_with_the_way_forward(tmp_path: Path) -> None:

@@ -15,8 +15,7 @@ from pii_hooks.readers import Limits, TableOrProblem, Unreadable
 
 def read_xlsb(name: str, stream: IO[bytes], limits: Limits,
               depth: int = 0) -> Iterator[TableOrProblem]:
-    if not stream.read(8).strip():
-        return                  # an empty file holds nothing
+    """Fail closed (read_tables never hands a reader an empty file)."""
     raise Unreadable('an Excel binary workbook (.xlsb), a format pii-hooks does not read',
                      'save it as .xlsx (Save As > Excel Workbook) and commit that, or '
                      'allowlist it after checking every sheet')
