@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import functools
 import hashlib
+from pathlib import Path
 
 from benchmarks.accuracy import Outcome, category_recall, evaluate_samples, figures, naive_scan
 
@@ -151,3 +152,28 @@ def test_per_category_recall_is_reported_for_every_expected_category() -> None:
     expected = {c for s in _subset() if s.expected == BLOCK for c in s.categories}
     assert set(table) == expected
     assert all(0 <= found <= total for found, total in table.values())
+
+
+def test_asian_ids_block_and_look_alike_codes_pass(tmp_path: Path) -> None:
+    import random
+
+    from pii_hooks.engine import ScanOptions, scan_item
+    from pii_hooks.sources.files import file_item
+    from tests.validators_test import _hkid, _nric
+    rng = random.Random(31)
+    people = tmp_path / 'residents.csv'
+    people.write_text('Ref,NRIC,HKID,Medicare Beneficiary Identifier\n' + ''.join(
+        f'{i},{_nric(rng.choice("STFG"), f"{rng.randrange(10 ** 7):07d}")},'
+        f'{_hkid("K", f"{rng.randrange(10 ** 6):06d}")},{rng.randint(1, 9)}KT5-CX2-PA48\n'
+        for i in range(40)))
+    found = {c.category for t in scan_item(file_item(str(people)), ScanOptions()).tables
+             for c in t.columns}
+    assert found == {'national_id'}
+    # stock codes of the same shapes: one in 26 passes a check letter by chance
+    codes = tmp_path / 'stock.csv'
+    codes.write_text('sku,bin,qty\n' + ''.join(
+        f'{rng.choice("STFG")}{rng.randrange(10 ** 7):07d}{chr(65 + rng.randrange(26))},'
+        f'K{rng.randrange(10 ** 6):06d}{rng.randrange(10)},{rng.randint(1, 90)}\n'
+        for _ in range(400)))
+    assert not [c for t in scan_item(file_item(str(codes)), ScanOptions()).tables
+                for c in t.columns]

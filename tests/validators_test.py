@@ -297,3 +297,53 @@ def test_phone_signals(number: str, region: str | None, signal: str) -> None:
 ])
 def test_phone_rejects_fictional_dates_and_numbers(number: str, region: str | None) -> None:
     assert v.phone(number, ValueContext(region=region)) is None
+
+
+def _nric(series: str, digits: str) -> str:
+    """A Singapore NRIC/FIN with its check letter (the published algorithm, spelt out)."""
+    total = sum(int(d) * w for d, w in zip(digits, (2, 7, 6, 5, 4, 3, 2), strict=True))
+    total += 4 if series in 'TG' else 0
+    return series + digits + ('JZIHGFEDCBA' if series in 'ST' else 'XWUTRQPNMLK')[total % 11]
+
+
+def _hkid(letters: str, digits: str) -> str:
+    codes = ([36] if len(letters) == 1 else []) + [ord(c) - 55 for c in letters]
+    total = sum(c * w for c, w in zip([*codes, *map(int, digits)], range(9, 1, -1), strict=True))
+    check = (11 - total % 11) % 11
+    return f'{letters}{digits}({"A" if check == 10 else check})'
+
+
+def test_singapore_nric_and_fin() -> None:
+    assert v.sg_nric('S1234567D', CTX) == '' and v.sg_nric('S0000001I', CTX) == ''  # published
+    rng = random.Random(21)
+    for series in 'STFG':
+        for _ in range(50):
+            good = _nric(series, f'{rng.randrange(10 ** 7):07d}')
+            assert v.sg_nric(good, CTX) == '', good
+            wrong = good[:-1] + ('A' if good[-1] != 'A' else 'B')
+            assert v.sg_nric(wrong, CTX) is None, wrong
+    assert v.sg_nric('M1234567K', CTX) is None          # the M series is not checked here
+    assert v.sg_nric('S1111111A', CTX) is None
+
+
+def test_hong_kong_identity_card() -> None:
+    assert v.hk_id('A123456(3)', CTX) == '' and v.hk_id('C668668(9)', CTX) == ''  # published
+    assert v.hk_id('C6686689', CTX) == ''                   # the bracket-less form
+    rng = random.Random(22)
+    for letters in ('A', 'K', 'XA', 'WX'):
+        for _ in range(50):
+            good = _hkid(letters, f'{rng.randrange(10 ** 6):06d}')
+            assert v.hk_id(good, CTX) == '', good
+            check = good[-2]
+            assert v.hk_id(good[:-2] + ('1' if check != '1' else '2') + ')', CTX) is None
+    assert v.hk_id('A111111(1)', CTX) is None
+
+
+@pytest.mark.parametrize(('value', 'ok'), [
+    ('1EG4-TE5-MK73', True), ('1EG4TE5MK73', True), ('9AA0AA0AA00', True),
+    ('0EG4TE5MK73', False),         # starts with 0
+    ('1SG4TE5MK73', False),         # S is never used
+    ('1EG4TE5MK7', False), ('1EGATE5MK73', False),
+])
+def test_medicare_beneficiary_identifier(value: str, ok: bool) -> None:
+    assert (v.us_mbi(value, CTX) == '') is ok

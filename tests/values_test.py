@@ -130,6 +130,10 @@ MATCHES: list[tuple[str, str | None, str, str]] = [
     (complete('900307-14-567', 'my.nric'), None, 'national_id', 'my-nric'),
     (complete('130-692-54', 'ca.sin'), None, 'national_id', 'ca-sin'),
     (complete('2345 6789 012', 'in_.aadhaar'), None, 'national_id', 'in-aadhaar'),
+    ('S7654321F', None, 'national_id', 'sg-nric'),
+    ('K741852(3)', None, 'national_id', 'hk-id'),
+    ('K7418523', 'national_id', 'national_id', 'hk-id-plain'),
+    ('7KT5-CX2-PA48', 'national_id', 'national_id', 'us-mbi'),
     (complete('23456789', 'nl.bsn'), 'national_id', 'national_id', 'national-number'),
     ('45-6789012', 'tax_id', 'tax_id', 'us-ein'),
     ('456789012', 'tax_id', 'tax_id', 'us-ein'),
@@ -370,3 +374,25 @@ def test_no_date_is_an_identifier(day: dt.date) -> None:
     for text in (day.isoformat(), day.strftime('%m/%d/%Y'), day.strftime('%d.%m.%Y'),
                  day.strftime('%Y%m%d')):
         assert classify_value(text) is None, text
+
+
+# --- Singapore, Hong Kong, Medicare --------------------------------------------
+
+def test_asian_identity_numbers_in_cells_and_text() -> None:
+    from tests.validators_test import _hkid, _nric
+    nric, hkid = _nric('T', '0412345'), _hkid('K', '741852')
+    assert hit(nric) == ('national_id', 'sg-nric', '')
+    assert hit(hkid) == ('national_id', 'hk-id', '')
+    assert hit(hkid.replace('(', '').replace(')', '')) is None          # bare: needs a header
+    assert hit(hkid.replace('(', '').replace(')', ''), under('national_id')) == \
+        ('national_id', 'hk-id-plain', '')
+    found = [h.detector for h, _ in find_in_text(f'Applicant {nric}, HKID {hkid}, ref 12')]
+    assert found == ['sg-nric', 'hk-id']
+    assert hit('S1234567D') is None and hit('A123456(3)') is None       # published samples
+
+
+def test_medicare_beneficiary_identifier_only_under_its_header() -> None:
+    assert hit('7KT5-CX2-PA48') is None
+    assert hit('7KT5-CX2-PA48', under('national_id')) == ('national_id', 'us-mbi', '')
+    assert hit('7KT5CX2PA48', under('health')) == ('national_id', 'us-mbi', '')
+    assert hit('1EG4-TE5-MK73', under('national_id')) is None           # CMS's own example

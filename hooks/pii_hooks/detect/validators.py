@@ -249,6 +249,53 @@ def in_pan(value: str, ctx: ValueContext) -> str | None:
     return ''
 
 
+#: Singapore NRIC/FIN check letters by series (S/T citizens and PRs, F/G foreigners).
+_NRIC_LETTERS = {'S': 'JZIHGFEDCBA', 'T': 'JZIHGFEDCBA', 'F': 'XWUTRQPNMLK', 'G': 'XWUTRQPNMLK'}
+_NRIC = re.compile(r'[STFG]\d{7}[A-Z]')
+
+
+def sg_nric(value: str, ctx: ValueContext) -> str | None:
+    """Singapore NRIC or FIN (S/T/F/G series): weights 2 7 6 5 4 3 2 over the digits,
+    4 more for the 2000s series (T, G), the remainder mod 11 picks the letter.
+    python-stdnum has no module for it."""
+    compact = value.strip().upper()
+    if not _NRIC.fullmatch(compact) or _one_symbol(compact[1:8]):
+        return None
+    total = sum(int(d) * w for d, w in zip(compact[1:8], (2, 7, 6, 5, 4, 3, 2), strict=True))
+    total += 4 if compact[0] in 'TG' else 0
+    return '' if _NRIC_LETTERS[compact[0]][total % 11] == compact[8] else None
+
+
+_HKID = re.compile(r'([A-Z]{1,2})(\d{6})([\dA])')
+
+
+def hk_id(value: str, ctx: ValueContext) -> str | None:
+    """Hong Kong identity card number, 'A123456(3)': letters count 10-35 (a space 36 when
+    there is one letter), weights 9 down to 2, the check digit makes the sum 0 mod 11
+    ('A' for 10).  python-stdnum has no module for it."""
+    found = _HKID.fullmatch(_NON_ALNUM.sub('', value).upper())
+    if found is None or _one_symbol(found.group(2)):
+        return None
+    letters, digits, check = found.groups()
+    codes = ([36] if len(letters) == 1 else []) + [ord(c) - 55 for c in letters]
+    codes += [int(d) for d in digits]
+    total = sum(c * w for c, w in zip(codes, range(9, 1, -1), strict=True))
+    expected = (11 - total % 11) % 11
+    return '' if check == ('A' if expected == 10 else str(expected)) else None
+
+
+#: US Medicare Beneficiary Identifier: no S L O I B Z, a digit or letter at fixed places.
+_MBI = re.compile(r'[1-9][AC-HJKMNP-RT-Y][AC-HJKMNP-RT-Y\d]\d[AC-HJKMNP-RT-Y][AC-HJKMNP-RT-Y\d]\d'
+                  r'[AC-HJKMNP-RT-Y]{2}\d{2}')
+
+
+def us_mbi(value: str, ctx: ValueContext) -> str | None:
+    """A Medicare Beneficiary Identifier (CMS format; it has no check digit, so the
+    detector only counts under a header that names the number)."""
+    compact = value.strip().upper().replace('-', '')
+    return '' if _MBI.fullmatch(compact) else None
+
+
 # --- documents ---------------------------------------------------------------
 
 _DATE_SHAPES = (
