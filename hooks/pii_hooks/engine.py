@@ -7,12 +7,14 @@ from __future__ import annotations
 
 import contextlib
 import hashlib
+import os
 import signal
 import threading
 import time
 import zipfile
 import zlib
 from collections.abc import Callable, Iterable, Iterator
+from types import FrameType
 from typing import NamedTuple
 from xml.etree.ElementTree import ParseError
 
@@ -63,7 +65,23 @@ class _Alarm(Exception):
     """The wall clock of one file ran out (raised by the SIGALRM handler)."""
 
 
-def _ring(_signum: int, _frame: object) -> None:
+#: pii-hooks' own source files: the only code the alarm interrupts.
+_OWN_CODE = os.path.dirname(os.path.abspath(__file__)) + os.sep
+#: Seconds before the alarm rings again when it found other code running.
+_RING_AGAIN = 0.005
+
+
+def _ring(_signum: int, frame: FrameType | None) -> None:
+    """Stop the scan, from inside pii-hooks' own code only.
+
+    An exception raised inside a library's Python code (threading, queue,
+    importlib, coverage) can leave one of its locks held, and the next call
+    waits for ever: a hook that hangs instead of blocking.  Elsewhere the
+    alarm rings again a few milliseconds later.
+    """
+    if frame is not None and not frame.f_code.co_filename.startswith(_OWN_CODE):
+        signal.setitimer(signal.ITIMER_REAL, _RING_AGAIN)
+        return
     raise _Alarm
 
 
