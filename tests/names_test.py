@@ -166,6 +166,14 @@ def test_token_lists_answer_alike_by_search_and_by_set() -> None:
     assert 1 not in names.Tokens('a\nb') and 'b' in names.Tokens('a\nb')
 
 
+def test_japanese_given_name_first_and_kana() -> None:
+    for value in ('太郎 鈴木', '直人 吉田', 'くみ子 佐々木', '佐々木 くみ子', '莉奈 佐藤',
+                  'こじろう 田中'):
+        assert looks_like_name(value), value
+    for value in ('横浜 市役所', '横浜市 田中', '渋谷区 鈴木', '東京 都庁', 'ください 山田署'):
+        assert not looks_like_name(value), value
+
+
 def test_japanese_family_name_first() -> None:
     from pii_hooks.detect.names import looks_like_name
     assert looks_like_name('鈴木 太郎') and looks_like_name('山下, 拓真')

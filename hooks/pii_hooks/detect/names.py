@@ -35,8 +35,11 @@ _SPLIT = re.compile(r'[\s,]+')
 _SURNAME_SHAPE = re.compile(r"^(?:[OD]['’][A-Z]|Ma?c[A-Z])")
 _HAN = re.compile(r'^[\u3400-\u4dbf\u4e00-\u9fff]{2,4}$')
 # '鈴木 太郎', '鈴木, 太郎': a Japanese family name, a space or comma, a given name in kanji or kana
-_JAPANESE = re.compile(
-    r'^([\u4e00-\u9fff]{1,3})(?:[ \u3000]|,\s*|、)([\u3040-\u30ff\u4e00-\u9fff]{1,4})$')
+#: Two Japanese words: kanji (with the repeat mark 々, as in 佐々木) or kana.
+_JAPANESE = re.compile(r'^([\u3040-\u30ff\u3005\u4e00-\u9fff]{1,4})(?:[ \u3000]|,\s*|、)'
+                       r'([\u3040-\u30ff\u3005\u4e00-\u9fff]{1,4})$')
+#: Endings of Japanese places, offices and businesses: '横浜 市役所' is no '直人 吉田'.
+_JAPANESE_PLACE_ENDS = frozenset('市区町村県都府道郡社店館院校駅部課局所園寺宮庁署')
 _HANGUL = re.compile(r'^[\uac00-\ud7a3]{2,4}$')
 _DEVANAGARI = re.compile(r'[\u0900-\u097f]')
 #: Endings of Chinese and Korean place and organisation names: 北京市, 서울시.
@@ -194,7 +197,11 @@ def looks_like_name(value: str) -> bool:
         return _han_name(text)
     japanese = _JAPANESE.match(text)
     if japanese:
-        return japanese.group(1) in _japanese_surnames()
+        first, last = japanese.groups()
+        surnames = _japanese_surnames()
+        # family name first ('鈴木 太郎'), or given name first as Western forms ask ('太郎 鈴木')
+        return first in surnames or (last in surnames and first[-1] not in _JAPANESE_PLACE_ENDS
+                                     and last[-1] not in _JAPANESE_PLACE_ENDS)
     if _HANGUL.match(text):
         return _hangul_name(text)
     if _DEVANAGARI.search(text):
