@@ -282,3 +282,10 @@ def test_classify_is_cached() -> None:
         classify_header(header)
     after = classify_header.cache_info()
     assert after.hits - before.hits == len(headers) and after.misses == before.misses
+
+
+@pytest.mark.parametrize('header', ['Kod pocztowy', 'Postnummer', 'Postinumero',
+                                    'Irányítószám', 'Posta Kodu'])
+def test_postal_code_headers_of_more_languages(header: str) -> None:
+    found = classify_header(header)
+    assert found is not None and found.category == 'postal_code' and not found.ambiguous
