@@ -220,3 +220,25 @@ def test_columns_judged_in_threads_give_the_same_evidence(monkeypatch: pytest.Mo
     threaded = _evidence('people.csv', data, arrow=True)
     assert ran_in == {'pii-hooks'}
     assert threaded == serial == _evidence('people.csv', data, arrow=False)
+
+
+def test_long_python_columns_are_judged_as_arrow_with_the_same_evidence(
+        monkeypatch: pytest.MonkeyPatch) -> None:
+    # spreadsheet, JSON and SQL readers hand over lists: long ones go through the Arrow path
+    from pii_hooks.detect import columns
+    from pii_hooks.models import Batch
+    rows = _people(3000)
+    body = [[r[i] for r in rows] for i in range(len(HEADER))]
+    body[5] = [int(v) for v in body[5]]         # not text: stays a list, judged as it is
+
+    def scan(threshold: int) -> TableEvidence:
+        monkeypatch.setattr(columns, '_ARROW_MIN_VALUES', threshold)
+        table = Table('', 'visible', tuple(HEADER), [Batch(2, [list(c) for c in body])],
+                      hidden_rows=frozenset({7, 900}))
+        return scan_table(table, full_report=True)
+    seen: list[str] = []
+    as_arrow = columns._as_arrow
+    monkeypatch.setattr(columns, '_as_arrow',
+                        lambda v: seen.append(type(as_arrow(v)).__name__) or as_arrow(v))
+    assert scan(2048) == scan(1 << 62)
+    assert seen[:len(HEADER)] == ['StringArray'] * 5 + ['list', 'StringArray']

@@ -339,6 +339,23 @@ class _Feed:
         self.seconds[job[0].index] = time.perf_counter() - started
 
 
+#: Values of a Python column from which it is judged as an Arrow array (detect/vector.py,
+#: the same evidence): spreadsheets, JSON and SQL batches, not only big CSVs.
+_ARROW_MIN_VALUES = 2048
+
+
+def _as_arrow(values: Sequence[str | None]) -> Sequence[str | None]:
+    """A long list of text as an Arrow string array; anything else as it is."""
+    if not isinstance(values, list) or len(values) < _ARROW_MIN_VALUES:
+        return values
+    import pyarrow as pa
+    try:
+        array: Sequence[str | None] = pa.array(values, type=pa.string())
+    except (pa.ArrowException, TypeError, ValueError):
+        return values           # a value that is not text: the list path judges it as it is
+    return array
+
+
 #: Rows of an Arrow batch from which its columns are judged in threads.
 _THREADED_ROWS = 65_536
 
@@ -387,7 +404,7 @@ def scan_table(table: Table, *, full_report: bool = False,
     seconds: dict[int, float] = {}      # each column's time on the last threaded batch
     try:
         for batch in batches:
-            fed = [(column(i), values) for i, values in enumerate(batch.columns)]
+            fed = [(column(i), _as_arrow(values)) for i, values in enumerate(batch.columns)]
             height = max((len(values) for values in batch.columns), default=0)
             if height >= _THREADED_ROWS and len(fed) > 1 and _threads() > 1 and \
                     all(type(v).__module__.startswith('pyarrow') for v in batch.columns):
