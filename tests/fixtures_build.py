@@ -547,12 +547,19 @@ def ods_row(values: Sequence[str], attrs: str = '') -> str:
     return f'<table:table-row{attrs}>{cells}</table:table-row>'
 
 
+def ods_document(tables: Sequence[str], styles: str = '', *, root: str = 'document-content',
+                 head: str = '') -> str:
+    """OpenDocument XML around raw <table:table> elements: content.xml of a package, or
+    (root 'document', with its office:meta in ``head``) a whole flat .fods file."""
+    return (f'{XML_HEAD}<office:{root} {ODS_NS} office:version="1.2">{head}'
+            f'<office:automatic-styles>{styles}</office:automatic-styles><office:body>'
+            f'<office:spreadsheet>{"".join(tables)}</office:spreadsheet></office:body>'
+            f'</office:{root}>')
+
+
 def ods_bytes(tables: Sequence[str], styles: str = '', meta: str = '') -> bytes:
     """An ODS package from raw <table:table> elements."""
-    content = (f'{XML_HEAD}<office:document-content {ODS_NS} office:version="1.2">'
-               f'<office:automatic-styles>{styles}</office:automatic-styles><office:body>'
-               f'<office:spreadsheet>{"".join(tables)}</office:spreadsheet></office:body>'
-               '</office:document-content>')
+    content = ods_document(tables, styles)
     buffer = io.BytesIO()
     with zipfile.ZipFile(buffer, 'w') as z:
         z.writestr('mimetype', 'application/vnd.oasis.opendocument.spreadsheet',

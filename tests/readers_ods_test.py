@@ -13,6 +13,7 @@ from tests.fixtures_build import (
     PEOPLE,
     located,
     ods_bytes,
+    ods_document,
     ods_row,
     ods_table,
     read_all,
@@ -140,12 +141,8 @@ def test_encrypted_ods_fails_closed(tmp_path: Path) -> None:
 
 def fods_bytes(tables: list[str], styles: str = '', meta: str = '') -> bytes:
     """A flat ODS: the same elements in one office:document."""
-    from tests.fixtures_build import ODS_NS, XML_HEAD
-    return (f'{XML_HEAD}<office:document {ODS_NS} office:version="1.2" office:mimetype='
-            '"application/vnd.oasis.opendocument.spreadsheet">'
-            f'<office:meta>{meta}</office:meta><office:automatic-styles>{styles}'
-            f'</office:automatic-styles><office:body><office:spreadsheet>{"".join(tables)}'
-            '</office:spreadsheet></office:body></office:document>').encode()
+    return ods_document(tables, styles, root='document',
+                        head=f'<office:meta>{meta}</office:meta>').encode()
 
 
 def test_flat_ods_hidden_table_hidden_rows_notes_and_meta(tmp_path: Path) -> None:

@@ -407,7 +407,7 @@ def scan_table(table: Table, *, full_report: bool = False,
             fed = [(column(i), _as_arrow(values)) for i, values in enumerate(batch.columns)]
             height = max((len(values) for values in batch.columns), default=0)
             if height >= _THREADED_ROWS and len(fed) > 1 and _threads() > 1 and \
-                    all(type(v).__module__.startswith('pyarrow') for v in batch.columns):
+                    all(type(v).__module__.startswith('pyarrow') for _, v in fed):
                 # Arrow batches are judged in Arrow and numpy, the GIL released: columns
                 # side by side (each column's batches stay in order: results do not change)
                 if pool is None:

@@ -107,17 +107,47 @@ def _ranges(codes: Iterable[int]) -> str:
     return ''.join(out)
 
 
-class _Emitter:
-    """Python ``re`` syntax tree -> RE2 text.  ``exact`` stays True while the twin
-    matches, on ASCII text, exactly what the Python pattern matches."""
+class _Translator:
+    """What both translators share: the walk of a sequence, alternatives, groups
+    remembered for backreferences, and the case-insensitivity a group scopes."""
 
     def __init__(self) -> None:
         self.groups: dict[int, Any] = {}
-        self.exact = True
         self.ignore_case = False
 
     def seq(self, items: Iterable[tuple[Any, Any]]) -> str:
         return ''.join(self.item(op, av) for op, av in items)
+
+    def item(self, op: Any, av: Any) -> str:
+        raise NotImplementedError   # pragma: no cover - each translator has its own
+
+    def branch(self, av: Any) -> str:
+        return '(?:' + '|'.join(self.seq(branch) for branch in av[1]) + ')'
+
+    def subpattern(self, av: Any, keep_flags: bool) -> str:
+        """A group, its flags kept in the output or only applied while it is read."""
+        group, add_flags, del_flags, sub = av
+        if group is not None:
+            self.groups[group] = sub
+        outer = self.ignore_case
+        if add_flags & sre.SRE_FLAG_IGNORECASE:
+            self.ignore_case = True
+        if del_flags & sre.SRE_FLAG_IGNORECASE:
+            self.ignore_case = False
+        try:
+            flags = _flags(add_flags, del_flags) if keep_flags else ''
+            return f'(?{flags}:{self.seq(sub)})'
+        finally:
+            self.ignore_case = outer
+
+
+class _Emitter(_Translator):
+    """Python ``re`` syntax tree -> RE2 text.  ``exact`` stays True while the twin
+    matches, on ASCII text, exactly what the Python pattern matches."""
+
+    def __init__(self) -> None:
+        super().__init__()
+        self.exact = True
 
     def item(self, op: Any, av: Any) -> str:
         if op is sre.LITERAL:
@@ -129,20 +159,9 @@ class _Emitter:
         if op is sre.IN:
             return self.charset(av)
         if op is sre.BRANCH:
-            return '(?:' + '|'.join(self.seq(branch) for branch in av[1]) + ')'
+            return self.branch(av)
         if op is sre.SUBPATTERN:
-            group, add_flags, del_flags, sub = av
-            if group is not None:
-                self.groups[group] = sub
-            outer = self.ignore_case
-            if add_flags & sre.SRE_FLAG_IGNORECASE:
-                self.ignore_case = True
-            if del_flags & sre.SRE_FLAG_IGNORECASE:
-                self.ignore_case = False
-            try:
-                return f'(?{_flags(add_flags, del_flags)}:{self.seq(sub)})'
-            finally:
-                self.ignore_case = outer
+            return self.subpattern(av, keep_flags=True)
         if op in (sre.MAX_REPEAT, sre.MIN_REPEAT, getattr(sre, 'POSSESSIVE_REPEAT', None)):
             low, high, sub = av
             if op is not sre.MAX_REPEAT and op is not sre.MIN_REPEAT:
@@ -324,16 +343,12 @@ def _shape_symbols(codes: frozenset[int], forall: bool) -> str:
     return f'[{"".join(out)}]' if out else '(?!)'
 
 
-class _Abstract:
+class _Abstract(_Translator):
     """Python ``re`` syntax tree -> a Python pattern over shapes."""
 
     def __init__(self, forall: bool) -> None:
+        super().__init__()
         self.forall = forall
-        self.groups: dict[int, Any] = {}
-        self.ignore_case = False
-
-    def seq(self, items: Iterable[tuple[Any, Any]]) -> str:
-        return ''.join(self.item(op, av) for op, av in items)
 
     def no(self) -> str:
         # what a superset can drop, a for-all question cannot take on trust
@@ -349,20 +364,9 @@ class _Abstract:
         if op is sre.IN:
             return self.charset(av)
         if op is sre.BRANCH:
-            return '(?:' + '|'.join(self.seq(branch) for branch in av[1]) + ')'
+            return self.branch(av)
         if op is sre.SUBPATTERN:
-            group, add_flags, del_flags, sub = av
-            if group is not None:
-                self.groups[group] = sub
-            outer = self.ignore_case
-            if add_flags & sre.SRE_FLAG_IGNORECASE:
-                self.ignore_case = True
-            if del_flags & sre.SRE_FLAG_IGNORECASE:
-                self.ignore_case = False
-            try:
-                return f'(?:{self.seq(sub)})'
-            finally:
-                self.ignore_case = outer
+            return self.subpattern(av, keep_flags=False)
         if op in (sre.MAX_REPEAT, sre.MIN_REPEAT, getattr(sre, 'POSSESSIVE_REPEAT', None)):
             low, high, sub = av
             if self.forall and op is not sre.MAX_REPEAT and op is not sre.MIN_REPEAT:

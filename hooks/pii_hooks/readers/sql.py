@@ -184,33 +184,10 @@ def _column_list(tokens: Iterator[Token]) -> tuple[str, ...]:
     return tuple(names)
 
 
-def _create_columns(tokens: Iterator[Token]) -> tuple[str, ...]:
-    """Column names of ``CREATE TABLE t (...)``, the opening parenthesis already read."""
-    names: list[str] = []
-    depth = 1
-    at_item = True
-    for token in tokens:
-        if token.kind == 'punct':
-            if token.text == '(':
-                depth += 1
-            elif token.text == ')':
-                depth -= 1
-                if depth == 0:
-                    break
-            elif token.text == ',' and depth == 1:
-                at_item = True
-            continue
-        if at_item and depth == 1:
-            at_item = False
-            if token.kind == 'ident' or token.text.lower() not in _NOT_COLUMNS:
-                names.append(token.text)
-    _skip_statement(tokens)
-    return tuple(names)
-
-
-def _value_tuple(tokens: Iterator[Token]) -> list[str | None]:
-    """The values of ``( ... )``, the opening parenthesis already read."""
-    values: list[str | None] = []
+def _items(tokens: Iterator[Token]) -> list[list[Token]]:
+    """The top-level items of ``( ... )``, the opening parenthesis already read: each item's
+    tokens, nested parentheses included; the closing parenthesis is consumed."""
+    items: list[list[Token]] = []
     current: list[Token] = []
     depth = 1
     for token in tokens:
@@ -222,12 +199,35 @@ def _value_tuple(tokens: Iterator[Token]) -> list[str | None]:
                 if depth == 0:
                     break
             elif token.text == ',' and depth == 1:
-                values.append(_value(current))
+                items.append(current)
                 current = []
                 continue
         current.append(token)
-    values.append(_value(current))
-    return values
+    items.append(current)
+    return items
+
+
+def _create_columns(tokens: Iterator[Token]) -> tuple[str, ...]:
+    """Column names of ``CREATE TABLE t (...)``, the opening parenthesis already read:
+    the first word of each item outside nested parentheses."""
+    names: list[str] = []
+    for item in _items(tokens):
+        depth = 0
+        for token in item:
+            if token.kind == 'punct':
+                depth += {'(': 1, ')': -1}.get(token.text, 0)
+                continue
+            if depth == 0:
+                if token.kind == 'ident' or token.text.lower() not in _NOT_COLUMNS:
+                    names.append(token.text)
+                break
+    _skip_statement(tokens)
+    return tuple(names)
+
+
+def _value_tuple(tokens: Iterator[Token]) -> list[str | None]:
+    """The values of ``( ... )``, the opening parenthesis already read."""
+    return [_value(item) for item in _items(tokens)]
 
 
 def _value(tokens: list[Token]) -> str | None:
